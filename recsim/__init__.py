@@ -1,0 +1,1 @@
+"""recsim: offline, faster-than-real-time simulation of cloud telephony call recording."""
