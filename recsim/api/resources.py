@@ -1,0 +1,70 @@
+"""The Recording resource as ``GET .../Recordings/{Sid}.json`` returns it (spec 002
+"Recording properties"): snake_case, RFC 2822 dates, ``duration`` a string of whole
+seconds, ``uri`` relative to https://api.twilio.com, ``subresource_uris``,
+``media_url``. recsim adds ``recsim_duration_s`` (exact seconds, float) and
+``recsim_untrimmed_duration_s``, clearly outside Twilio's names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from recsim.audio import SAMPLE_RATE
+from recsim.sim.callbacks import API_VERSION, rfc2822
+from recsim.sim.lifecycle import fetch_status
+from recsim.sim.recording import Recording
+
+__all__ = ["recording_json"]
+
+
+def recording_json(rec: Recording, *, account_sid: str, epoch: dt.datetime) -> dict[str, Any]:
+    """Render ``rec`` as the Recording resource JSON (002).
+
+    Parameters
+    ----------
+    rec : Recording
+        Any status; in-flight statuses read as ``processing`` (a fetch "will only show
+        processing or completed").
+    account_sid : str
+        AC sid of the account.
+    epoch : datetime
+        Wall-clock time of simulated time 0.
+
+    Returns
+    -------
+    dict
+        JSON-ready mapping with every property of spec 002.
+    """
+    base = f"/{API_VERSION}/Accounts/{account_sid}/Recordings/{rec.sid}"
+    status = fetch_status(rec.status)
+    done = status in ("completed", "absent", "deleted")
+    exact = rec.assembly.samples.shape[0] / SAMPLE_RATE if rec.assembly is not None and status == "completed" else None
+    return {
+        "account_sid": account_sid,
+        "api_version": API_VERSION,
+        "call_sid": rec.leg.sid,
+        "conference_sid": None,
+        "date_created": rfc2822(epoch, rec.start),
+        "date_updated": rfc2822(epoch, rec.updated_at),
+        "start_time": rfc2822(epoch, rec.start),
+        "duration": str(rec.duration) if done and rec.duration is not None else "-1",
+        "sid": rec.sid,
+        "price": None,
+        "price_unit": "USD",
+        "status": status,
+        "channels": rec.options.n_channels,
+        "source": rec.options.source,
+        "error_code": rec.error_code,
+        "uri": f"{base}.json",
+        "encryption_details": None,
+        "subresource_uris": {
+            "add_on_results": f"{base}/AddOnResults.json",
+            "transcriptions": f"{base}/Transcriptions.json",
+        },
+        "media_url": f"https://api.twilio.com{base}",
+        "recsim_duration_s": exact,
+        "recsim_untrimmed_duration_s": (rec.assembly.untrimmed / SAMPLE_RATE
+                                        if rec.assembly is not None else None),
+        "recsim_track": rec.options.track,
+    }

@@ -1,0 +1,108 @@
+"""The ``recsim`` command line (argument parsing and printing only).
+
+    recsim run [SCENARIO] [--out DIR] [--format wav,mp3]
+
+With no SCENARIO, ``run`` uses the bundled default scenario (examples/default.yaml).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import Progress
+from rich.table import Table
+
+from recsim.errors import RecsimError
+from recsim.runner import FORMATS, RunResult, run
+from recsim.scenario import load_scenario
+
+__all__ = ["default_scenario_path", "main"]
+
+
+def default_scenario_path() -> Path:
+    """The bundled default scenario: in the installed package, or in the checkout.
+
+    Raises
+    ------
+    FileNotFoundError
+        Neither exists (a broken install).
+    """
+    pkg = Path(__file__).resolve().parent
+    for candidate in (pkg / "_bundled" / "examples" / "default.yaml", pkg.parent / "examples" / "default.yaml"):
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError("the bundled default scenario (examples/default.yaml) is missing; reinstall recsim")
+
+
+def _formats(value: str) -> tuple[str, ...]:
+    fmts = tuple(f.strip() for f in value.split(",") if f.strip())
+    bad = [f for f in fmts if f not in FORMATS]
+    if not fmts or bad:
+        raise argparse.ArgumentTypeError(f"{value!r}: allowed formats are {', '.join(FORMATS)} (comma separated)")
+    return fmts
+
+
+def _summary(console: Console, result: RunResult, n_calls: int, elapsed: float, simulated: float) -> None:
+    table = Table(title=f"{len(result.recordings)} recordings from {n_calls} calls")
+    for col in ("RecordingSid", "call", "source", "status", "ch", "track", "duration s", "exact s"):
+        table.add_column(col, justify="right" if col in ("call", "ch", "duration s", "exact s") else "left")
+    for r in result.recordings[:200]:
+        table.add_row(r.sid, str(r.call_index), r.source, r.status + (f" ({r.error_code})" if r.error_code else ""),
+                      str(r.channels), r.track, str(r.duration), f"{r.duration_s:.3f}")
+    console.print(table)
+    if len(result.recordings) > 200:
+        console.print(f"... and {len(result.recordings) - 200} more (see recordings.json)")
+    speed = simulated / elapsed if elapsed > 0 else float("inf")
+    console.print(f"{len(result.events)} events; {simulated:.1f} s of recorded audio in {elapsed:.2f} s "
+                  f"({speed:,.0f}x real time)")
+    if result.out_dir is not None:
+        console.print(f"outputs in {result.out_dir}/: recordings.json, events.jsonl, media/")
+
+
+def _cmd_run(args: argparse.Namespace, console: Console) -> int:
+    path = Path(args.scenario) if args.scenario else default_scenario_path()
+    scenario = load_scenario(path)
+    out = Path(args.out)
+    t = time.perf_counter()
+    if len(scenario.calls) > 20 and not args.quiet:
+        with Progress(console=console, transient=True) as bar:
+            task = bar.add_task("simulating calls", total=len(scenario.calls))
+            result = run(scenario, out_dir=out, formats=args.format, keep_samples=False,
+                         progress=lambda done, total: bar.update(task, completed=done))
+    else:
+        result = run(scenario, out_dir=out, formats=args.format, keep_samples=False)
+    elapsed = time.perf_counter() - t
+    simulated = sum(r.untrimmed_s for r in result.recordings)
+    if not args.quiet:
+        console.print(f"scenario: {path}")
+        _summary(console, result, len(scenario.calls), elapsed, simulated)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``recsim`` command; returns the exit status."""
+    parser = argparse.ArgumentParser(prog="recsim", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    p_run = sub.add_parser("run", help="simulate a scenario: recordings, metadata, callbacks")
+    p_run.add_argument("scenario", nargs="?", help="scenario YAML (default: the bundled default scenario)")
+    p_run.add_argument("--out", default="recsim-out", help="output folder (default: recsim-out)")
+    p_run.add_argument("--format", type=_formats, default=("wav",),
+                       help="media formats, comma separated: wav, mp3 (default: wav)")
+    p_run.add_argument("--quiet", action="store_true", help="print nothing on success")
+    args = parser.parse_args(argv)
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=150)
+    try:
+        return _cmd_run(args, console)
+    except (RecsimError, FileNotFoundError) as exc:
+        Console(stderr=True).print(f"[bold red]recsim: error:[/] {exc}", highlight=False, markup=True)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

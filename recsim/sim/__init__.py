@@ -1,0 +1,17 @@
+"""recsim.sim: the SimPy model (calls, legs, TwiML interpreter, recordings, callbacks)."""
+
+from recsim.sim.callbacks import Event, EventSink, MemorySink
+from recsim.sim.lifecycle import TRANSITIONS, transition
+from recsim.sim.recording import Recording, RecordingOptions
+from recsim.sim.simulation import Simulation
+
+__all__ = [
+    "TRANSITIONS",
+    "Event",
+    "EventSink",
+    "MemorySink",
+    "Recording",
+    "RecordingOptions",
+    "Simulation",
+    "transition",
+]

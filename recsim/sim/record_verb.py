@@ -1,0 +1,161 @@
+"""``<Record>`` (001_0ae55e6d7422f5b4.txt): beep, capture, and the race that ends it.
+
+When capture starts, the numpy core is asked once, chunk by chunk over the inbound
+audio (which the scenario fixes in advance), when the silence timeout would fire and
+when a finishOnKey tone would be heard; with the keys pressed out of band and maxLength
+that gives one instant, scheduled as one SimPy timeout. A hangup interrupts it.
+
+Then: stop (the tone is not recorded; ``finish_on_key_tail_loss_s`` more is lost),
+assemble, and either continue with the next verb (absent recording, no action request)
+or request ``action`` (default: the current document) with RecordingUrl,
+RecordingDuration (before trimming) and Digits (the key, or ``hangup``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import simpy
+
+from recsim.audio import SAMPLE_RATE, SilenceTimeoutScanner, beep, detect_dtmf
+from recsim.sim.media import to_sample
+from recsim.sim.recording import CallbackSpec, RecordingOptions, whole_seconds
+
+if TYPE_CHECKING:
+    from recsim.sim.call import Call, Leg
+    from recsim.sim.simulation import Simulation
+    from recsim.twiml import Document, Record
+
+__all__ = ["RecordEnd", "execute_record", "find_record_end", "max_length_end"]
+
+CHUNK_S = 10.0
+_DTMF_OVERLAP = 410  # two Goertzel blocks: a tone across a chunk edge is still seen
+
+
+class RecordEnd:
+    """Why and when a capture ends: ``reason`` timeout / key / max-length, ``time`` (s),
+    ``digit`` (the key for reason key)."""
+
+    def __init__(self, reason: str, time: float, digit: str | None = None) -> None:
+        self.reason, self.time, self.digit = reason, time, digit
+
+    def __repr__(self) -> str:
+        return f"RecordEnd({self.reason!r}, {self.time!r}, {self.digit!r})"
+
+
+def max_length_end(t0: float, max_length: float, no_media: list[tuple[float, float]]) -> float:
+    """The time at which ``max_length`` seconds have been captured from ``t0``
+    (no-media time does not count as captured)."""
+    t = t0 + max_length
+    for a, b in sorted(no_media):
+        if b <= t0 or a >= t:
+            continue
+        t += b - max(a, t0)
+    return t
+
+
+def find_record_end(
+    sim: Simulation, leg: Leg, *, t0: float, timeout: int, finish_on_key: str, max_length: float
+) -> RecordEnd:
+    """The first of: ``timeout`` s of silence on the inbound stream, a finishOnKey
+    press (out of band or a tone in the audio), ``max_length`` s captured."""
+    acc = sim.account
+    end = RecordEnd("max-length", max_length_end(t0, max_length, leg.no_media))
+    for t, key in leg.dtmf:
+        if t >= t0 and key in finish_on_key:
+            if t < end.time:
+                end = RecordEnd("key", t, key)
+            break
+    if timeout <= 0 and not finish_on_key:
+        return end
+    s0 = to_sample(t0)
+    spans = [(to_sample(a) - s0, to_sample(b) - s0) for a, b in leg.no_media if to_sample(b) > s0]
+    spans = [(max(0, a), b) for a, b in spans]
+    scanner = (SilenceTimeoutScanner(timeout_s=float(timeout), threshold_dbfs=acc.trim_threshold_dbfs,
+                                     frame_s=acc.trim_frame_s, no_media=spans or None)
+               if timeout > 0 else None)
+    chunk = int(CHUNK_S * SAMPLE_RATE)
+    stop = to_sample(end.time)
+    pos = s0
+    prev_tail = np.zeros(0, dtype=np.int16)
+    while pos < stop:
+        b = min(pos + chunk, stop)
+        x = leg.inbound.render(pos, b)
+        if finish_on_key:
+            both = np.concatenate([prev_tail, x])
+            for at, key in detect_dtmf(both):
+                abs_sample = pos - prev_tail.shape[0] + at
+                if key in finish_on_key and abs_sample >= s0:
+                    t_key = abs_sample / SAMPLE_RATE
+                    if t_key < end.time:
+                        end = RecordEnd("key", t_key, key)
+                        stop = min(stop, abs_sample)
+                    break
+            prev_tail = x[-_DTMF_OVERLAP:]
+        if scanner is not None:
+            hit = scanner.feed(x)
+            if hit is not None:
+                t_hit = (s0 + hit) / SAMPLE_RATE
+                if t_hit < end.time:
+                    end = RecordEnd("timeout", t_hit)
+                break
+        pos = b
+    return end
+
+
+def _options(verb: Record) -> RecordingOptions:
+    """``<Record>`` records the caller: track inbound, one channel, trim per ``trim``."""
+    return RecordingOptions(
+        source="RecordVerb",
+        track="inbound",
+        channels="mono",
+        trim=verb.trim == "trim-silence",
+        callback=CallbackSpec(verb.recording_status_callback, verb.recording_status_callback_method,
+                              verb.recording_status_callback_event),
+    )
+
+
+def execute_record(sim: Simulation, call: Call, verb: Record, doc: Document) -> Generator[Any, Any, Any]:
+    """Run ``<Record>``; returns None (absent: next verb), a Document (the action's
+    TwiML) or ``"hangup"``."""
+    from recsim.sim.interpreter import HANGUP
+
+    env = sim.env
+    leg = call.parent
+    max_length = verb.max_length if verb.max_length is not None else (120 if verb.transcribe else 3600)
+    rec = None
+    hung = False
+    try:
+        if verb.play_beep:
+            tone = beep()
+            leg.outbound.add(to_sample(env.now), tone)
+            yield env.timeout(tone.shape[0] / SAMPLE_RATE)
+        t0 = float(env.now)
+        rec = sim.start_recording(call, leg, _options(verb), t0)
+        end = find_record_end(sim, leg, t0=t0, timeout=verb.timeout, finish_on_key=verb.finish_on_key,
+                              max_length=max_length)
+        yield env.timeout(max(0.0, end.time - env.now))
+    except simpy.Interrupt:
+        if rec is None:
+            return HANGUP
+        end = RecordEnd("hangup", float(env.now), "hangup")
+        hung = True
+    stop_at = end.time
+    if end.reason == "key":
+        stop_at = max(rec.start, end.time - sim.account.finish_on_key_tail_loss_s)
+    sim.stop_recording(rec, stop_at)
+    if hung:
+        sim.end_leg(call, leg, float(env.now))
+    if rec.error_code is not None:
+        return HANGUP if hung else None
+    params = sim.standard_params(call)
+    assert rec.assembly is not None
+    params["RecordingUrl"] = sim.recording_url(rec.sid)
+    params["RecordingDuration"] = str(whole_seconds(rec.assembly.untrimmed, sim.account.duration_rounding))
+    if end.digit is not None:
+        params["Digits"] = end.digit
+    url = verb.action or doc.url
+    next_doc = sim.fetch(call, url, verb.method, params, reason="record-action")
+    return HANGUP if hung else next_doc

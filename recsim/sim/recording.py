@@ -1,0 +1,262 @@
+"""A recording: its options, its status, and the time segments it captured.
+
+State lives here and in the simulation only; samples are assembled once, when the
+recording stops (:func:`assemble`), from the leg's streams and the segment list:
+
+- ``captured``: the leg's audio, composed per track and channels (000/002);
+- ``paused-silence``: digital zeros in every channel (002 PauseBehavior=silence);
+- ``paused-skip``: nothing (002 PauseBehavior=skip);
+- a *no media* span of the leg removes captured time (no RTP, nothing to record).
+
+Then trim-silence (leading and trailing only) and the duration in whole seconds.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from recsim.audio import SAMPLE_RATE, compose, trim_silence
+from recsim.sim.lifecycle import transition
+from recsim.sim.media import to_sample
+
+if TYPE_CHECKING:
+    from recsim.sim.call import Leg
+
+__all__ = ["Assembly", "CallbackSpec", "Recording", "RecordingOptions", "assemble", "whole_seconds"]
+
+
+@dataclass(frozen=True)
+class CallbackSpec:
+    """recordingStatusCallback, ...Method and ...Event of one recording."""
+
+    url: str | None = None
+    method: str = "POST"
+    events: tuple[str, ...] = ("completed",)
+
+
+@dataclass(frozen=True)
+class RecordingOptions:
+    """The resolved parameters of a recording (each source's own defaults applied).
+
+    Attributes
+    ----------
+    source : str
+        RecordVerb, DialVerb, OutboundAPI, StartCallRecordingAPI, StartCallRecordingTwiML
+        (``<Start><Recording>``), Conference.
+    track : str
+        inbound, outbound or both.
+    channels : str
+        mono or dual (dual only has effect with track both).
+    trim : bool
+        trim-silence when True.
+    callback : CallbackSpec
+        Status callback settings.
+    """
+
+    source: str
+    track: str
+    channels: str
+    trim: bool
+    callback: CallbackSpec = field(default_factory=CallbackSpec)
+    configuration_id: str | None = None
+
+    @property
+    def n_channels(self) -> int:
+        """Channels of the recording file: 2 for track both + dual, else 1."""
+        return 2 if (self.track == "both" and self.channels == "dual") else 1
+
+
+@dataclass
+class Assembly:
+    """Samples of a finished recording and how its length came about (samples)."""
+
+    samples: np.ndarray
+    untrimmed: int
+    span: int
+    skipped: int
+    no_media: int
+    trimmed: int
+    silent: bool
+
+
+def whole_seconds(n_samples: int, rounding: str) -> int:
+    """Whole seconds of ``n_samples`` at 8 kHz: floor (default), ceil or round."""
+    exact = n_samples / SAMPLE_RATE
+    if rounding == "ceil":
+        return math.ceil(exact - 1e-12)
+    if rounding == "round":
+        return math.floor(exact + 0.5)
+    return n_samples // SAMPLE_RATE
+
+
+class Recording:
+    """One recording of a call leg: options, status and segments (state only).
+
+    Parameters
+    ----------
+    sid : str
+        RecordingSid (RE + 32 hex).
+    leg : Leg
+        The recorded leg (the parent leg of a two-leg call).
+    options : RecordingOptions
+        Source, track, channels, trim, callbacks.
+    start : float
+        Simulated time (s) capture begins.
+    """
+
+    def __init__(self, sid: str, leg: Leg, options: RecordingOptions, start: float) -> None:
+        self.sid = sid
+        self.leg = leg
+        self.options = options
+        self.start = start
+        self.status = "in-progress"
+        self.segments: list[list] = [["captured", start, None]]
+        self.stopped_at: float | None = None
+        self.updated_at = start
+        self.assembly: Assembly | None = None
+        self.error_code: int | None = None
+        self.duration: int | None = None
+        self.completed_at: float | None = None
+        self.media_written = False
+
+    @property
+    def active(self) -> bool:
+        """In-progress or paused."""
+        return self.status in ("in-progress", "paused")
+
+    def _close(self, t: float) -> None:
+        seg = self.segments[-1]
+        if seg[2] is None:
+            seg[2] = max(t, seg[1])
+
+    def pause(self, t: float, behavior: str = "silence") -> None:
+        """Pause at ``t``: the following span is skipped or recorded as silence.
+
+        Raises
+        ------
+        InvalidRequestError
+            16114 if the recording is no longer active.
+        """
+        new = transition(self.status, "pause")
+        if self.status == "in-progress":
+            self._close(t)
+            self.segments.append([f"paused-{behavior}", t, None])
+        self.status = new
+        self.updated_at = t
+
+    def resume(self, t: float) -> None:
+        """Resume at ``t`` (a no-op when already in progress).
+
+        Raises
+        ------
+        InvalidRequestError
+            16114 if the recording is no longer active.
+        """
+        new = transition(self.status, "resume")
+        if self.status == "paused":
+            self._close(t)
+            self.segments.append(["captured", t, None])
+        self.status = new
+        self.updated_at = t
+
+    def stop(self, t: float) -> None:
+        """Stop at ``t``; the recording goes to processing.
+
+        Raises
+        ------
+        InvalidRequestError
+            16114 if already stopped.
+        """
+        self.status = transition(self.status, "stop")
+        self._close(t)
+        self.stopped_at = t
+        self.updated_at = t
+        self.status = transition(self.status, "process")
+
+
+def _cut(a: int, b: int, holes: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    pieces = [(a, b)]
+    for h0, h1 in holes:
+        nxt: list[tuple[int, int]] = []
+        for p0, p1 in pieces:
+            if h1 <= p0 or h0 >= p1:
+                nxt.append((p0, p1))
+                continue
+            if p0 < h0:
+                nxt.append((p0, h0))
+            if h1 < p1:
+                nxt.append((h1, p1))
+        pieces = nxt
+    return pieces
+
+
+def _render(rec: Recording, a: int, b: int) -> np.ndarray:
+    o = rec.options
+    leg = rec.leg
+    if o.track == "inbound":
+        return leg.inbound.render(a, b)
+    if o.track == "outbound":
+        return leg.outbound.render(a, b)
+    return compose(leg.inbound.render(a, b), leg.outbound.render(a, b), track="both", channels=o.channels)
+
+
+def assemble(
+    rec: Recording,
+    *,
+    no_media: list[tuple[float, float]],
+    threshold_dbfs: float,
+    frame_s: float,
+) -> Assembly:
+    """Build the samples of a stopped recording.
+
+    Parameters
+    ----------
+    rec : Recording
+        A recording whose segments are all closed.
+    no_media : list of (float, float)
+        Simulated-time spans (s) without RTP on the leg.
+    threshold_dbfs, frame_s : float
+        The trim-silence rule (account settings).
+
+    Returns
+    -------
+    Assembly
+        ``samples``: ``(n,)`` or ``(n, 2)`` int16 after trimming (when the recording
+        trims); ``untrimmed`` its length before; and the sample accounting
+        ``span - skipped - no_media - trimmed == len(samples)``.
+    """
+    nch = rec.options.n_channels
+    holes = sorted((to_sample(a), to_sample(b)) for a, b in no_media)
+    parts: list[np.ndarray] = []
+    span = skipped = removed = 0
+    for kind, t0, t1 in rec.segments:
+        s0, s1 = to_sample(t0), to_sample(t1)
+        span += s1 - s0
+        if kind == "paused-skip":
+            skipped += s1 - s0
+        elif kind == "paused-silence":
+            parts.append(np.zeros((s1 - s0,) if nch == 1 else (s1 - s0, 2), dtype=np.int16))
+        else:
+            for p0, p1 in _cut(s0, s1, holes):
+                parts.append(_render(rec, p0, p1))
+            removed += (s1 - s0) - sum(p1 - p0 for p0, p1 in _cut(s0, s1, holes))
+    empty = np.zeros((0,) if nch == 1 else (0, 2), dtype=np.int16)
+    samples = np.concatenate(parts) if len(parts) > 1 else (parts[0] if parts else empty)
+    untrimmed = samples.shape[0]
+    trimmed_view, (a, b) = trim_silence(samples, threshold_dbfs=threshold_dbfs, frame_s=frame_s)
+    silent = b == 0
+    if rec.options.trim:
+        samples = trimmed_view
+    return Assembly(
+        samples=samples,
+        untrimmed=untrimmed,
+        span=span,
+        skipped=skipped,
+        no_media=removed,
+        trimmed=untrimmed - samples.shape[0],
+        silent=silent,
+    )

@@ -1,0 +1,468 @@
+"""The simulation: one SimPy environment running every call of a scenario.
+
+SimPy schedules control events (calls start, verbs run, REST requests arrive, keys,
+hangups, processing ends); the numpy core computes audio when a recording stops. State
+lives here (recordings, calls, events) and in :mod:`recsim.sim.recording`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import simpy
+
+from recsim.audio import SAMPLE_RATE, dtmf_tone, load_audio, mulaw_roundtrip, speech_like
+from recsim.errors import InvalidRequestError, NotFoundError, ScenarioError, SimulationError
+from recsim.scenario import AudioClip, CallSpec, PartySpec, RestCreate, RestUpdate, Scenario
+from recsim.sids import SidFactory, is_sid, sid_from_text
+from recsim.sim.call import Call, Leg
+from recsim.sim.callbacks import API_VERSION, Event, EventSink, MemorySink, rfc2822
+from recsim.sim.media import to_sample
+from recsim.sim.recording import (
+    CallbackSpec,
+    Recording,
+    RecordingOptions,
+    assemble,
+    whole_seconds,
+)
+from recsim.twiml import Document, Warning, parse_twiml
+
+__all__ = ["MAX_DOCUMENT_REQUESTS", "Simulation"]
+
+#: TwiML documents one call may fetch before recsim stops it as a loop.
+MAX_DOCUMENT_REQUESTS = 100
+#: Seconds a dialed party stays on after the conversation's audio has ended.
+HANGUP_GRACE_S = 1.0
+
+_EMPTY_DOC = Document(url="", verbs=())
+
+
+class Simulation:
+    """Runs a scenario's calls in one SimPy environment.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        Validated input.
+    sink : EventSink, optional
+        Where callbacks and warnings go (default: an in-memory list, ``.sink.events``).
+    on_complete : callable, optional
+        Called with each recording when it completes or is absent (after the
+        processing delay); the output writer stores media there.
+
+    Raises
+    ------
+    ScenarioError
+        An app's TwiML or an audio file of the scenario is invalid (checked up front).
+    """
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        *,
+        sink: EventSink | None = None,
+        on_complete: Callable[[Recording], None] | None = None,
+    ) -> None:
+        self.scenario = scenario
+        self.account = scenario.account
+        self.account_sid = scenario.account.sid or sid_from_text("AC", f"recsim-account-{scenario.seed}")
+        self.epoch: dt.datetime = scenario.epoch
+        self.env = simpy.Environment()
+        self.sink: EventSink = sink if sink is not None else MemorySink()
+        self.on_complete = on_complete
+        self.calls: list[Call] = []
+        self.recordings: dict[str, Recording] = {}
+        self._audio_cache: dict[tuple[str, bool], np.ndarray] = {}
+        self._docs: dict[str, Document] = {}
+        for url, xml in scenario.apps.items():
+            self._docs[url] = self._parse(xml, url, f"apps[{url!r}]")
+        for i, c in enumerate(scenario.calls):
+            if c.twiml is not None:
+                self._parse(c.twiml, self._inline_url(i), f"calls[{i}].twiml")
+            for clip in c.audio or []:
+                self._clip_audio(clip, False)
+        for key, party in scenario.parties.items():
+            for clip in party.audio:
+                self._clip_audio(clip, party.mulaw)
+            del key
+
+    # ----------------------------------------------------------------- inputs
+    def _parse(self, xml: str, url: str, where: str) -> Document:
+        from recsim.errors import TwimlError
+
+        try:
+            return parse_twiml(xml, url=url, max_call_duration=self.account.max_call_duration_s)
+        except TwimlError as exc:
+            raise ScenarioError(f"{self.scenario.source}: {where}: {exc}") from None
+
+    @staticmethod
+    def _inline_url(index: int) -> str:
+        return f"https://recsim.local/calls/{index}/twiml"
+
+    def _clip_audio(self, clip: AudioClip, mulaw: bool) -> np.ndarray:
+        if clip.synthetic is not None:
+            s = clip.synthetic
+            return speech_like(s.seconds, seed=s.seed, level_dbfs=s.level_dbfs, pitch_hz=s.pitch_hz)
+        assert clip.file is not None
+        key = (clip.file, mulaw)
+        if key not in self._audio_cache:
+            from recsim.errors import AudioFileError
+
+            try:
+                self._audio_cache[key] = load_audio(self.scenario.resolve_path(clip.file), mulaw=mulaw)
+            except AudioFileError as exc:
+                raise ScenarioError(f"{self.scenario.source}: audio file: {exc}") from None
+        return self._audio_cache[key]
+
+    def media_audio(self, url: str) -> np.ndarray:
+        """Audio of a ``<Play>`` URL from the scenario's ``media`` map.
+
+        Raises
+        ------
+        SimulationError
+            The URL has no entry in ``media``.
+        """
+        if url not in self.scenario.media:
+            raise SimulationError(
+                f"<Play>{url}</Play>: the URL has no entry in the scenario's media map "
+                f"(known: {sorted(self.scenario.media)})"
+            )
+        return self._clip_audio(AudioClip(file=self.scenario.media[url]), False)
+
+    def place_party_audio(self, leg: Leg, clips: list[AudioClip], mulaw: bool, at: float) -> None:
+        """Put a party's clips on ``leg.inbound`` from its answer time ``at``."""
+        for clip in clips:
+            leg.inbound.add(to_sample(at + clip.at), self._clip_audio(clip, mulaw))
+
+    # ------------------------------------------------------------------ events
+    def emit(self, kind: str, url: str | None, method: str | None, params: dict[str, str],
+             *, call: Call | None = None, recording: Recording | None = None, **extra: Any) -> None:
+        """Send one event to the sink at the current simulated time."""
+        self.sink.emit(Event(
+            time=float(self.env.now), kind=kind, url=url, method=method, parameters=params,
+            call_sid=call.parent.sid if call else (recording.leg.sid if recording else None),
+            recording_sid=recording.sid if recording else None, extra=extra,
+        ))
+
+    def warn(self, call: Call, w: Warning, document_url: str) -> None:
+        """A debugger warning event (Twilio code, element, attribute, value)."""
+        self.emit("debugger-warning", None, None, {}, call=call, code=w.code, message=w.message,
+                  element=w.element, attribute=w.attribute, value=w.value, document=document_url)
+
+    def standard_params(self, call: Call) -> dict[str, str]:
+        """The standard TwiML request parameters (001 action, "standard TwiML Voice request
+        parameters")."""
+        leg = call.parent
+        return {
+            "CallSid": leg.sid,
+            "AccountSid": self.account_sid,
+            "From": leg.from_,
+            "To": leg.to,
+            "CallStatus": leg.status(),
+            "ApiVersion": API_VERSION,
+            "Direction": leg.direction,
+        }
+
+    def fetch(self, call: Call, url: str, method: str, params: dict[str, str], reason: str) -> Document:
+        """Request TwiML from ``url`` (an event) and return the document the app answers.
+
+        A URL with no ``apps`` entry answers an empty ``<Response/>`` (the call ends).
+
+        Raises
+        ------
+        SimulationError
+            More than :data:`MAX_DOCUMENT_REQUESTS` documents in one call (a loop, e.g.
+            ``<Record>`` without action re-requesting its own document).
+        """
+        call.document_requests += 1
+        if call.document_requests > MAX_DOCUMENT_REQUESTS:
+            raise SimulationError(
+                f"calls[{call.index}] ({call.parent.sid}): more than {MAX_DOCUMENT_REQUESTS} TwiML "
+                f"requests, the last to {url!r} ({reason}); a <Record> without action re-requests "
+                "the current document: give it an action URL"
+            )
+        self.emit("twiml-request", url, method, params, call=call, reason=reason)
+        doc = self._docs.get(url, _EMPTY_DOC)
+        for w in doc.warnings:
+            self.warn(call, w, url)
+        return doc
+
+    # ------------------------------------------------------------- recordings
+    def recording_url(self, sid: str) -> str:
+        """RecordingUrl / media_url of a recording (no extension: WAV by default)."""
+        return f"https://api.twilio.com/2010-04-01/Accounts/{self.account_sid}/Recordings/{sid}"
+
+    def status_params(self, rec: Recording, status: str) -> dict[str, str]:
+        """recordingStatusCallback parameters, per source (see recsim.sim.callbacks)."""
+        p = {
+            "AccountSid": self.account_sid,
+            "CallSid": rec.leg.sid,
+            "RecordingSid": rec.sid,
+            "RecordingUrl": self.recording_url(rec.sid),
+            "RecordingStatus": status,
+        }
+        if status == "completed":
+            p["RecordingDuration"] = str(rec.duration)
+        p["RecordingChannels"] = str(rec.options.n_channels)
+        if rec.options.source != "RecordVerb":
+            p["RecordingStartTime"] = rfc2822(self.epoch, rec.start)
+        p["RecordingSource"] = rec.options.source
+        if rec.options.source != "RecordVerb":
+            p["RecordingTrack"] = rec.options.track
+        return p
+
+    def _status_callback(self, rec: Recording, status: str) -> None:
+        cb = rec.options.callback
+        if cb.url and status in cb.events:
+            self.emit("recording-status-callback", cb.url, cb.method, self.status_params(rec, status),
+                      recording=rec)
+
+    def start_recording(self, call: Call, leg: Leg, options: RecordingOptions, t: float) -> Recording:
+        """Create a recording of ``leg`` capturing from ``t`` (in-progress callback now)."""
+        rec = Recording(call.sids.new("RE"), leg, options, t)
+        call.recordings.append(rec)
+        self.recordings[rec.sid] = rec
+        self._status_callback(rec, "in-progress")
+        return rec
+
+    def stop_recording(self, rec: Recording, t: float) -> None:
+        """Stop ``rec`` at ``t``: assemble its samples now (so a ``<Record>`` knows at once
+        whether it is absent) and complete it after the processing delay."""
+        rec.stop(t)
+        acc = self.account
+        rec.assembly = assemble(rec, no_media=rec.leg.no_media, threshold_dbfs=acc.trim_threshold_dbfs,
+                                frame_s=acc.trim_frame_s)
+        n = rec.assembly.samples.shape[0]
+        rec.duration = whole_seconds(n, acc.duration_rounding)
+        if n / SAMPLE_RATE < acc.min_duration_s:
+            rec.error_code = 16101
+        elif rec.assembly.silent and acc.delete_silent_recordings:
+            rec.error_code = 16102
+        self.env.process(self._complete(rec))
+
+    def _complete(self, rec: Recording):  # type: ignore[no-untyped-def]
+        yield self.env.timeout(self.account.processing_delay_s)
+        from recsim.sim.lifecycle import transition
+
+        absent = rec.error_code is not None
+        rec.status = transition(rec.status, "absent" if absent else "complete")
+        rec.completed_at = float(self.env.now)
+        rec.updated_at = rec.completed_at
+        if absent:
+            rec.duration = 0
+        self._status_callback(rec, rec.status)
+        if self.on_complete is not None:
+            self.on_complete(rec)
+
+    def stop_all(self, call: Call, leg: Leg, t: float, sources: tuple[str, ...] | None = None) -> None:
+        """Stop every active recording of ``leg`` (optionally only of ``sources``)."""
+        for rec in call.recordings:
+            if rec.leg is leg and rec.active and (sources is None or rec.options.source in sources):
+                self.stop_recording(rec, t)
+
+    # -------------------------------------------------------------- REST API
+    def rest_create(self, call: Call, req: RestCreate) -> Recording:
+        """POST .../Calls/{CallSid}/Recordings.json (002): start recording a live call.
+
+        Defaults of this source: mono, track both, do-not-trim, completed event.
+
+        Raises
+        ------
+        InvalidRequestError
+            21220 when the call is not in progress.
+        """
+        leg = call.parent
+        if leg.status() != "in-progress":
+            raise InvalidRequestError(21220, f"Call {leg.sid} is not in-progress ({leg.status()}); "
+                                             "recordings can only be started on a live call")
+        cb = CallbackSpec(req.RecordingStatusCallback, req.RecordingStatusCallbackMethod or "POST",
+                          tuple(req.RecordingStatusCallbackEvent or ("completed",)))
+        opts = RecordingOptions(
+            source="StartCallRecordingAPI",
+            track=req.RecordingTrack or "both",
+            channels=req.RecordingChannels or "mono",
+            trim=(req.Trim or "do-not-trim") == "trim-silence",
+            callback=cb,
+        )
+        return self.start_recording(call, leg, opts, float(self.env.now))
+
+    def find_recording(self, call: Call, ref: str | int) -> Recording:
+        """Resolve a RecordingSid, ``Twilio.CURRENT`` or a 1-based index on ``call``.
+
+        Raises
+        ------
+        NotFoundError
+            20404: no such recording on the call, or no active one for Twilio.CURRENT.
+        InvalidRequestError
+            16108: Twilio.CURRENT with more than one active recording.
+        """
+        if ref == "Twilio.CURRENT":
+            active = call.active_recordings()
+            if not active:
+                raise NotFoundError(f"No active recording for Call {call.parent.sid} (Twilio.CURRENT)")
+            if len(active) > 1:
+                raise InvalidRequestError(
+                    16108, f"Request failed due to concurrent recordings: Call {call.parent.sid} has "
+                           f"{len(active)} active recordings; use the RecordingSid")
+            return active[0]
+        if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
+            i = int(ref)
+            if 1 <= i <= len(call.recordings):
+                return call.recordings[i - 1]
+            raise NotFoundError(f"Call {call.parent.sid} has no recording number {i} "
+                                f"({len(call.recordings)} so far)")
+        if is_sid(ref, "RE"):
+            for r in call.recordings:
+                if r.sid == ref:
+                    return r
+        raise NotFoundError(f"The requested resource /Calls/{call.parent.sid}/Recordings/{ref} was not found")
+
+    def rest_update(self, call: Call, req: RestUpdate) -> Recording:
+        """POST .../Calls/{CallSid}/Recordings/{Sid}.json (002): pause, resume or stop.
+
+        Raises
+        ------
+        NotFoundError, InvalidRequestError
+            As :meth:`find_recording`; 16114 for a recording no longer active; 21220 for
+            a ``<Record>`` verb recording (not controllable over REST).
+        """
+        rec = self.find_recording(call, req.recording)
+        if rec.options.source == "RecordVerb":
+            raise InvalidRequestError(21220, f"Recording {rec.sid} was made by <Record> and cannot be "
+                                             "paused, resumed or stopped over REST")
+        now = float(self.env.now)
+        if req.Status == "paused":
+            rec.pause(now, req.PauseBehavior or "silence")
+        elif req.Status == "in-progress":
+            rec.resume(now)
+        else:
+            self.stop_recording(rec, now)
+        return rec
+
+    def _rest(self, call: Call, req: RestCreate | RestUpdate, at: float):  # type: ignore[no-untyped-def]
+        yield self.env.timeout(max(0.0, at - self.env.now))
+        base = f"/2010-04-01/Accounts/{self.account_sid}/Calls/{call.parent.sid}/Recordings"
+        params = {k: (" ".join(v) if isinstance(v, list) else str(v))
+                  for k, v in req.model_dump(exclude_none=True).items() if k[0].isupper()}
+        try:
+            if isinstance(req, RestCreate):
+                rec = self.rest_create(call, req)
+                path, status, shown = f"{base}.json", 201, "in-progress"
+            else:
+                rec = self.rest_update(call, req)
+                path, status = f"{base}/{req.recording}.json", 200
+                shown = "stopped" if req.Status == "stopped" else rec.status
+            self.emit("api-response", path, "POST", params, call=call, recording=rec, status=status,
+                      body={"sid": rec.sid, "status": shown, "call_sid": call.parent.sid})
+        except (InvalidRequestError, NotFoundError) as err:
+            ref = getattr(req, "recording", "")
+            path = f"{base}/{ref}.json" if ref else f"{base}.json"
+            self.emit("api-response", path, "POST", params, call=call, status=err.status, body=err.to_dict())
+
+    # ------------------------------------------------------------------ calls
+    def party(self, address: str) -> PartySpec | None:
+        """The scenario's party for a number or client, if any."""
+        return self.scenario.parties.get(address)
+
+    def hangup(self, call: Call, leg: Leg) -> None:
+        """The party of ``leg`` hangs up now (a parent hangup interrupts the TwiML)."""
+        if leg.ended_at is not None:
+            return
+        if leg.hangup_event is not None and not leg.hangup_event.triggered:
+            leg.hangup_event.succeed()
+        if leg is call.parent and call.process is not None and call.process.is_alive:
+            call.process.interrupt("hangup")
+
+    def end_leg(self, call: Call, leg: Leg, t: float) -> None:
+        """Mark ``leg`` ended and stop its recordings."""
+        if leg.ended_at is None:
+            leg.ended_at = t
+            self.stop_all(call, leg, t)
+
+    def _timed_hangup(self, call: Call, who: str, at: float):  # type: ignore[no-untyped-def]
+        yield self.env.timeout(max(0.0, at - self.env.now))
+        if who == "caller" or call.spec.direction == "outbound-api" or call.child is None:
+            self.hangup(call, call.parent)
+        else:
+            self.hangup(call, call.child)
+
+    def _no_media(self, call: Call, at: float, seconds: float) -> None:
+        call.parent.no_media.append((at, at + seconds))
+
+    def _call(self, call: Call):  # type: ignore[no-untyped-def]
+        from recsim.sim.interpreter import run_document
+
+        spec = call.spec
+        yield self.env.timeout(spec.start_s)
+        leg = call.parent
+        remote = spec.from_ if spec.direction == "inbound" else spec.to
+        party = self.party(remote)
+        clips = spec.audio if spec.audio is not None else (party.audio if party else [])
+        mulaw = party.mulaw if party else False
+        if spec.direction == "outbound-api":
+            yield self.env.timeout(party.answer_delay_s if party else 0.0)
+        leg.answered_at = float(self.env.now)
+        self.place_party_audio(leg, clips, mulaw, leg.answered_at)
+        t0 = spec.start_s
+        for ev in spec.events:
+            if ev.dtmf is not None:
+                for k, key in enumerate(ev.dtmf):
+                    t = t0 + ev.at + k * 0.2
+                    leg.dtmf.append((t, key))
+                    leg.inbound.add(to_sample(t), dtmf_tone(key))
+            elif ev.hangup is not None:
+                self.env.process(self._timed_hangup(call, ev.hangup, t0 + ev.at))
+            elif ev.no_media_s is not None:
+                self._no_media(call, t0 + ev.at, ev.no_media_s)
+            elif ev.rest is not None:
+                self.env.process(self._rest(call, ev.rest, t0 + ev.at))
+        leg.dtmf.sort()
+        if party and party.hangup_after_s is not None and spec.direction == "outbound-api":
+            self.env.process(self._timed_hangup(call, "callee", leg.answered_at + party.hangup_after_s))
+        self.env.process(self._timed_hangup(call, "caller", t0 + self.account.max_call_duration_s))
+        if spec.record is not None and spec.record.Record:
+            r = spec.record
+            opts = RecordingOptions(
+                source="OutboundAPI", track=r.RecordingTrack, channels=r.RecordingChannels,
+                trim=r.Trim == "trim-silence",
+                callback=CallbackSpec(r.RecordingStatusCallback, r.RecordingStatusCallbackMethod,
+                                      tuple(r.RecordingStatusCallbackEvent)),
+            )
+            self.start_recording(call, leg, opts, leg.answered_at)
+        call.process = self.env.process(run_document(self, call))
+        try:
+            yield call.process
+        except simpy.Interrupt:  # pragma: no cover - the process handles its own interrupts
+            pass
+        self.end_leg(call, leg, float(self.env.now))
+
+    def first_document(self, call: Call) -> Document:
+        """The call's first TwiML (the voice URL request is an event)."""
+        spec = call.spec
+        url = spec.url if spec.url is not None else self._inline_url(call.index)
+        if spec.twiml is not None:
+            self._docs.setdefault(url, self._parse(spec.twiml, url, f"calls[{call.index}].twiml"))
+        params = self.standard_params(call)
+        if spec.direction == "inbound":
+            params["CallStatus"] = "ringing"
+        return self.fetch(call, url, "POST", params, reason="voice")
+
+    def run(self) -> None:
+        """Run every call to its end and every recording to completed or absent."""
+        for i, spec in enumerate(self.scenario.calls):
+            self.add_call(i, spec)
+        self.env.run()
+
+    def add_call(self, index: int, spec: CallSpec) -> Call:
+        """Create call ``index`` (its SIDs depend on the seed and the index only)."""
+        seq = np.random.SeedSequence(entropy=self.scenario.seed, spawn_key=(index,))
+        sids = SidFactory(seq)
+        leg = Leg(sid=sids.new("CA"), from_=spec.from_, to=spec.to, direction=spec.direction)
+        call = Call(index=index, spec=spec, sids=sids, parent=leg)
+        call.legs.append(leg)
+        self.calls.append(call)
+        self.env.process(self._call(call))
+        return call

@@ -1,0 +1,36 @@
+"""recsim.twiml: TwiML XML -> typed, validated verb objects (no behaviour)."""
+
+from recsim.twiml.parser import RECORDING_EVENTS, parse_twiml
+from recsim.twiml.verbs import (
+    Dial,
+    DialTarget,
+    Document,
+    Hangup,
+    Pause,
+    Play,
+    Record,
+    Redirect,
+    Say,
+    StartRecording,
+    StopRecording,
+    Verb,
+    Warning,
+)
+
+__all__ = [
+    "RECORDING_EVENTS",
+    "Dial",
+    "DialTarget",
+    "Document",
+    "Hangup",
+    "Pause",
+    "Play",
+    "Record",
+    "Redirect",
+    "Say",
+    "StartRecording",
+    "StopRecording",
+    "Verb",
+    "Warning",
+    "parse_twiml",
+]
