@@ -23,8 +23,8 @@ from recsim.errors import ScenarioError
 __all__ = [
     "Account",
     "AudioClip",
-    "CallSpec",
     "CallEvent",
+    "CallSpec",
     "OutboundRecording",
     "PartySpec",
     "RestCreate",
@@ -141,7 +141,7 @@ class OutboundRecording(_Model):
     Trim: Literal["trim-silence", "do-not-trim"] = "trim-silence"
     RecordingStatusCallback: str | None = None
     RecordingStatusCallbackMethod: Literal["GET", "POST"] = "POST"
-    RecordingStatusCallbackEvent: list[EventName] = Field(default_factory=lambda: ["completed"])
+    RecordingStatusCallbackEvent: list[EventName] = Field(default_factory=lambda: ["completed"])  # type: ignore[arg-type]
     RecordingConfigurationId: str | None = None
 
     _ev = field_validator("RecordingStatusCallbackEvent", mode="before")(_split_events)

@@ -30,15 +30,15 @@ def first_loud_frame(
         b = min(a + frame, n)
         limit = (b - a) * amp2
         if nch == 1:
-            s0 = 0
+            s0 = np.int64(0)
             for k in range(a, b):
                 v = np.int64(flat[k])
                 s0 += v * v
             if s0 >= limit:
                 return i
         else:
-            s0 = 0
-            s1 = 0
+            s0 = np.int64(0)
+            s1 = np.int64(0)
             for k in range(a, b):
                 v0 = np.int64(flat[2 * k])
                 v1 = np.int64(flat[2 * k + 1])
@@ -62,7 +62,7 @@ def silent_frame_mask(flat: np.ndarray, nch: int, frame: int, amp2: float) -> np
         limit = (b - a) * amp2
         loud = False
         for c in range(nch):
-            s = 0
+            s = np.int64(0)
             for k in range(a, b):
                 v = np.int64(flat[k * nch + c])
                 s += v * v
@@ -97,20 +97,20 @@ def silence_run(
         a = i * frame
         loud = False
         if nch == 1:
-            s0 = 0
+            s0 = np.int64(0)
             for k in range(a, a + frame):
                 v = np.int64(flat[k])
                 s0 += v * v
-            loud = s0 >= limit
+            loud = bool(s0 >= limit)
         else:
-            s0 = 0
-            s1 = 0
+            s0 = np.int64(0)
+            s1 = np.int64(0)
             for k in range(a, a + frame):
                 v0 = np.int64(flat[2 * k])
                 v1 = np.int64(flat[2 * k + 1])
                 s0 += v0 * v0
                 s1 += v1 * v1
-            loud = s0 >= limit or s1 >= limit
+            loud = bool(s0 >= limit or s1 >= limit)
         if loud:
             run = 0
         else:
@@ -125,11 +125,7 @@ def saturating_add(a: np.ndarray, b: np.ndarray, out: np.ndarray) -> None:
     """``out[i] = clip(a[i] + b[i], -32768, 32767)`` for int16 arrays (any strides)."""
     for i in range(out.shape[0]):
         s = np.int32(a[i]) + np.int32(b[i])
-        if s > 32767:
-            s = 32767
-        elif s < -32768:
-            s = -32768
-        out[i] = s
+        out[i] = min(max(s, -32768), 32767)
 
 
 @njit(cache=True, nogil=True)

@@ -247,7 +247,7 @@ def assemble(
     empty = np.zeros((0,) if nch == 1 else (0, 2), dtype=np.int16)
     samples = np.concatenate(parts) if len(parts) > 1 else (parts[0] if parts else empty)
     untrimmed = samples.shape[0]
-    trimmed_view, (a, b) = trim_silence(samples, threshold_dbfs=threshold_dbfs, frame_s=frame_s)
+    trimmed_view, (_start, b) = trim_silence(samples, threshold_dbfs=threshold_dbfs, frame_s=frame_s)
     silent = b == 0
     if rec.options.trim:
         samples = trimmed_view

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import simpy
 
-from recsim.audio import SAMPLE_RATE, dtmf_tone, load_audio, mulaw_roundtrip, speech_like
+from recsim.audio import SAMPLE_RATE, dtmf_tone, load_audio, speech_like
 from recsim.errors import InvalidRequestError, NotFoundError, ScenarioError, SimulationError
 from recsim.scenario import AudioClip, CallSpec, PartySpec, RestCreate, RestUpdate, Scenario
 from recsim.sids import SidFactory, is_sid, sid_from_text
@@ -243,7 +243,7 @@ class Simulation:
             rec.error_code = 16102
         self.env.process(self._complete(rec))
 
-    def _complete(self, rec: Recording):  # type: ignore[no-untyped-def]
+    def _complete(self, rec: Recording):
         yield self.env.timeout(self.account.processing_delay_s)
         from recsim.sim.lifecycle import transition
 
@@ -342,7 +342,7 @@ class Simulation:
             self.stop_recording(rec, now)
         return rec
 
-    def _rest(self, call: Call, req: RestCreate | RestUpdate, at: float):  # type: ignore[no-untyped-def]
+    def _rest(self, call: Call, req: RestCreate | RestUpdate, at: float):
         yield self.env.timeout(max(0.0, at - self.env.now))
         base = f"/2010-04-01/Accounts/{self.account_sid}/Calls/{call.parent.sid}/Recordings"
         params = {k: (" ".join(v) if isinstance(v, list) else str(v))
@@ -382,7 +382,7 @@ class Simulation:
             leg.ended_at = t
             self.stop_all(call, leg, t)
 
-    def _timed_hangup(self, call: Call, who: str, at: float):  # type: ignore[no-untyped-def]
+    def _timed_hangup(self, call: Call, who: str, at: float):
         yield self.env.timeout(max(0.0, at - self.env.now))
         if who == "caller" or call.spec.direction == "outbound-api" or call.child is None:
             self.hangup(call, call.parent)
@@ -392,7 +392,7 @@ class Simulation:
     def _no_media(self, call: Call, at: float, seconds: float) -> None:
         call.parent.no_media.append((at, at + seconds))
 
-    def _call(self, call: Call):  # type: ignore[no-untyped-def]
+    def _call(self, call: Call):
         from recsim.sim.interpreter import run_document
 
         spec = call.spec

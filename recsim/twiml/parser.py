@@ -74,7 +74,7 @@ def _valid_url(value: str) -> bool:
     if not value or any(c.isspace() for c in value):
         return False
     p = urlparse(value)
-    return p.scheme in ("http", "https") and bool(p.netloc) or (not p.scheme and not p.netloc)
+    return (p.scheme in ("http", "https") and bool(p.netloc)) or (not p.scheme and not p.netloc)
 
 
 def _events(value: str) -> tuple[str, ...] | None:
