@@ -1,0 +1,109 @@
+"""`recsim run` outputs: recordings.json as the REST API returns it, events.jsonl,
+media files, determinism, the default scenario and the CLI."""
+
+from __future__ import annotations
+
+import email.utils
+import io
+import json
+from pathlib import Path
+
+import mutagen.mp3
+import mutagen.wave
+import pytest
+
+from recsim import load_scenario, run
+from recsim.cli import default_scenario_path, main
+from recsim.sids import SID_RE
+
+PROPERTIES = {"account_sid", "api_version", "call_sid", "conference_sid", "date_created", "date_updated",
+              "start_time", "duration", "sid", "price", "price_unit", "status", "channels", "source",
+              "error_code", "uri", "encryption_details", "subresource_uris", "media_url"}
+
+
+@pytest.fixture(scope="module")
+def default_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("out")
+    assert main(["run", "--out", str(out), "--format", "wav,mp3", "--quiet"]) == 0
+    return out
+
+
+def test_default_scenario_is_the_four_seed_examples(default_run: Path) -> None:
+    """Voicemail <Record>, dual <Start><Recording> with <Dial>, payment paused with skip,
+    outbound-api Record=true: all completed from the speech fixtures."""
+    recs = json.loads((default_run / "recordings.json").read_text())
+    assert [(r["source"], r["status"], r["channels"]) for r in recs] == [
+        ("RecordVerb", "completed", 1), ("StartCallRecordingTwiML", "completed", 2),
+        ("DialVerb", "completed", 2), ("OutboundAPI", "completed", 2)]
+    assert [r["duration"] for r in recs] == ["25", "41", "39", "14"]
+    skip = recs[2]
+    assert skip["recsim_untrimmed_duration_s"] == pytest.approx(45.094625 - 6.0)
+
+
+def test_recordings_json_is_the_rest_resource(default_run: Path) -> None:
+    for r in json.loads((default_run / "recordings.json").read_text()):
+        assert PROPERTIES <= set(r)
+        assert SID_RE.match(r["sid"]) and r["sid"].startswith("RE") and len(r["sid"]) == 34
+        assert r["call_sid"].startswith("CA") and len(r["call_sid"]) == 34
+        assert r["account_sid"].startswith("AC") and len(r["account_sid"]) == 34
+        for key in ("date_created", "date_updated", "start_time"):
+            assert email.utils.format_datetime(email.utils.parsedate_to_datetime(r[key])) == r[key]
+            assert r[key].endswith("+0000")
+        assert r["uri"] == f"/2010-04-01/Accounts/{r['account_sid']}/Recordings/{r['sid']}.json"
+        assert r["media_url"] == f"https://api.twilio.com{r['uri'][:-5]}"
+        assert isinstance(r["duration"], str) and r["api_version"] == "2010-04-01"
+
+
+def test_media_files_match_the_resources(default_run: Path) -> None:
+    for r in json.loads((default_run / "recordings.json").read_text()):
+        wav = mutagen.wave.WAVE(io.BytesIO((default_run / "media" / f"{r['sid']}.wav").read_bytes())).info
+        assert (wav.sample_rate, wav.channels, wav.bits_per_sample) == (8000, r["channels"], 16)
+        assert wav.length == pytest.approx(r["recsim_duration_s"])
+        assert wav.bitrate == 128000 * r["channels"]
+        mp3 = mutagen.mp3.MP3(io.BytesIO((default_run / "media" / f"{r['sid']}.mp3").read_bytes())).info
+        assert (mp3.sample_rate, mp3.bitrate, mp3.channels) == (8000, 32000, r["channels"])
+        assert mp3.length == pytest.approx(r["recsim_duration_s"], abs=576 / 8000)
+
+
+def test_events_are_in_time_order_with_wire_names(default_run: Path) -> None:
+    events = [json.loads(line) for line in (default_run / "events.jsonl").read_text().splitlines()]
+    times = [e["time"] for e in events]
+    assert times == sorted(times)
+    kinds = {e["kind"] for e in events}
+    assert {"twiml-request", "recording-status-callback", "api-response"} <= kinds
+    cbs = [e for e in events if e["kind"] == "recording-status-callback"]
+    assert all(e["method"] == "POST" and e["url"] == "https://app.example.com/recording-status" for e in cbs)
+    assert sum(e["parameters"]["RecordingStatus"] == "completed" for e in cbs) == 4
+
+
+def test_same_seed_same_bytes(tmp_path: Path) -> None:
+    """Two runs of one scenario give byte-identical outputs."""
+    sc = load_scenario(default_scenario_path())
+    a, b = tmp_path / "a", tmp_path / "b"
+    run(sc, out_dir=a, formats=("wav", "mp3"))
+    run(sc, out_dir=b, formats=("wav", "mp3"))
+    files_a = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
+    files_b = sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
+    assert files_a == files_b and len(files_a) == 2 + 8
+    for rel in files_a:
+        assert (a / rel).read_bytes() == (b / rel).read_bytes(), rel
+
+
+def test_another_seed_other_sids(tmp_path: Path) -> None:
+    sc = load_scenario(default_scenario_path())
+    other = sc.model_copy(update={"seed": sc.seed + 1})
+    assert {r.sid for r in run(sc).recordings}.isdisjoint({r.sid for r in run(other).recordings})
+
+
+def test_cli_reports_errors_without_traceback(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("calls:\n  - {from: '+1', to: '+2', twiml: '<Response/>', direction: up}\n")
+    assert main(["run", str(bad), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "calls.0.direction" in err and "Traceback" not in err
+
+
+def test_cli_rejects_unknown_format(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["run", "--format", "ogg"])
+    assert "allowed formats are wav, mp3" in capsys.readouterr().err
