@@ -48,7 +48,7 @@ def test_file_errors(tmp_path: Path) -> None:
         load_scenario(tmp_path / "missing.yaml")
     bad = tmp_path / "bad.yaml"
     bad.write_text("calls: [\n")
-    with pytest.raises(ScenarioError, match="bad.yaml: not valid YAML"):
+    with pytest.raises(ScenarioError, match=r"bad\.yaml: not valid YAML"):
         load_scenario(bad)
 
 
@@ -66,5 +66,5 @@ def test_missing_audio_file_is_named(tmp_path: Path) -> None:
 
     sc = scenario_from_dict({"parties": {"+1": {"audio": "nope.wav"}}, "calls": [OK_CALL]},
                             base_dir=tmp_path, source="s.yaml")
-    with pytest.raises(ScenarioError, match="nope.wav: no such audio file"):
+    with pytest.raises(ScenarioError, match=r"nope\.wav: no such audio file"):
         run(sc)

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from simkit import build, tone, wav
 
 from recsim import RunResult, run
-from recsim.sim.lifecycle import TRANSITIONS, transition
 from recsim.errors import InvalidRequestError
+from recsim.sim.lifecycle import TRANSITIONS, transition
 
 
 def _call(tmp_path: Path, events: list[dict[str, Any]], twiml: str | None = None,

@@ -116,7 +116,7 @@ def test_hangup_sends_digits_hangup(tmp_path: Path) -> None:
 def test_play_beep_delays_capture_and_is_not_recorded(tmp_path: Path) -> None:
     """The beep (0.25 s) plays on the outbound stream; capture starts after it."""
     audio = wav(tmp_path, "c.wav", tone(3.0), silence(10.0))
-    res, (r,) = _voicemail(tmp_path, 'timeout="1" trim="do-not-trim" action="https://app/done"', audio)
+    _, (r,) = _voicemail(tmp_path, 'timeout="1" trim="do-not-trim" action="https://app/done"', audio)
     assert r.start_time == 0.25
     assert r.samples is not None
     np.testing.assert_array_equal(r.samples[: 24000 - 2000], tone(3.0)[2000:])
@@ -151,7 +151,7 @@ def test_no_action_re_requests_the_current_document_and_loops_are_stopped(tmp_pa
     """Without action, <Record> re-requests its document (001); recsim stops a loop
     after 100 documents with a clear error."""
     audio = wav(tmp_path, "c.wav", tone(2000.0))
-    with pytest.raises(SimulationError, match="more than 100 TwiML requests.*give it an action URL"):
+    with pytest.raises(SimulationError, match=r"more than 100 TwiML requests.*give it an action URL"):
         _voicemail(tmp_path, 'playBeep="false" maxLength="2"', audio)
 
 

@@ -70,7 +70,8 @@ def test_start_recording_mono_is_the_saturated_sum(tmp_path: Path) -> None:
     assert r.samples.max() == 32767  # saturated, not wrapped
 
 
-@pytest.mark.parametrize(("track", "expect_caller", "expect_say"), [("inbound", True, False), ("outbound", False, True)])
+@pytest.mark.parametrize(("track", "expect_caller", "expect_say"),
+                         [("inbound", True, False), ("outbound", False, True)])
 def test_start_recording_one_track_is_one_channel(tmp_path: Path, track: str, expect_caller: bool,
                                                   expect_say: bool) -> None:
     caller = np.concatenate([tone(1.0), silence(3.0)])
