@@ -106,10 +106,11 @@ class AudioClip(_Model):
 
 
 def _clips(v: Any) -> Any:
-    if isinstance(v, str):
-        return [{"file": v}]
-    if isinstance(v, dict):
-        return [v]
+    """A path, a clip, or a list of paths and clips -> a list of clips."""
+    if isinstance(v, (str, dict)):
+        v = [v]
+    if isinstance(v, list):
+        return [{"file": c} if isinstance(c, str) else c for c in v]
     return v
 
 
