@@ -1,0 +1,33 @@
+"""README's Python example runs as written (from the repository root)."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+from conftest import ROOT
+
+
+def test_readme_python_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    text = (ROOT / "README.md").read_text()
+    (code,) = re.findall(r"```python\n(.*?)```", text, re.S)
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        exec(compile(code, "README.md", "exec"), {})
+    finally:
+        os.chdir(cwd)
+    out = capsys.readouterr().out.split("\n")
+    duration, exact, shape = out[0].split(" ", 2)
+    assert int(duration) == int(float(exact)) and shape.startswith("(")
+    assert out[1].split()[0].isdigit()
+
+
+def test_readme_starts_with_the_two_commands() -> None:
+    text = (ROOT / "README.md").read_text()
+    commands = re.findall(r"^    (python3 -m pip install .*)$", text, re.M)
+    assert commands[:2] == ['python3 -m pip install -e . && recsim run',
+                            'python3 -m pip install -e ".[dev]" && ruff check . && mypy && python3 -m pytest']
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert commands[1].split(" && ", 1)[1] in ci
