@@ -36,7 +36,7 @@ def test_copyto_hour(benchmark, hour: np.ndarray) -> None:  # type: ignore[no-un
 # ---------------------------------------------------------------------- trim
 @pytest.mark.benchmark(group="trim")
 def test_trim_recsim(benchmark, hour: np.ndarray) -> None:  # type: ignore[no-untyped-def]
-    y, bounds = _pedantic(benchmark, lambda: trim_silence(hour), rounds=20)
+    _, bounds = _pedantic(benchmark, lambda: trim_silence(hour), rounds=20)
     assert bounds[0] >= 29 * RATE and bounds[1] <= hour.shape[0] - 29 * RATE
 
 
