@@ -220,9 +220,13 @@ def run(
         for i, spec in enumerate(scenario.calls):
             sim.add_call(i, spec)
         env = sim.env
+        tick = 60.0
         while env.peek() != float("inf"):
-            env.run(until=env.peek() + 60.0)
-            progress(sum(c.parent.ended_at is not None for c in sim.calls), len(sim.calls))
+            env.step()
+            if env.now >= tick:
+                tick = env.now + 60.0
+                progress(sum(c.parent.ended_at is not None for c in sim.calls), len(sim.calls))
+        progress(len(sim.calls), len(sim.calls))
     order = {sid: k for k, sid in enumerate(sim.recordings)}
     results = sorted(writer.results, key=lambda r: order[r.sid])
     if out is not None:

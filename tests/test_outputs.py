@@ -107,3 +107,17 @@ def test_cli_rejects_unknown_format(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["run", "--format", "ogg"])
     assert "allowed formats are wav, mp3" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", ["voicemail", "dual_channel_dial", "payment_pause_skip", "outbound_record"])
+def test_each_seed_example_runs_like_its_part_of_the_default(name: str) -> None:
+    """examples/<name>.yaml gives the same recording (duration, channels, samples) as the
+    same call inside the default scenario (a call's outputs depend only on itself)."""
+    root = default_scenario_path().parent
+    alone = run(load_scenario(root / f"{name}.yaml")).recordings
+    (rec,) = alone
+    together = [r for r in run(load_scenario(root / "default.yaml")).recordings if r.source == rec.source]
+    (same,) = together
+    assert (rec.duration, rec.channels, rec.status) == (same.duration, same.channels, same.status)
+    assert rec.samples is not None and same.samples is not None
+    assert rec.samples.tobytes() == same.samples.tobytes()
