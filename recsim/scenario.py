@@ -68,6 +68,9 @@ class Account(_Model):
         Seconds from stop to completed (media available).
     finish_on_key_tail_loss_s : float
         Audio lost before a finishOnKey press (001: "approximately the one second").
+    dual_channel_conference_recording : bool
+        Store conference recordings in two channels (004: "conference recordings (with
+        the Dual-channel Recording for Conference Console setting enabled)").
     """
 
     sid: str | None = Field(default=None, pattern=r"^AC[0-9a-f]{32}$")
@@ -79,6 +82,7 @@ class Account(_Model):
     trim_frame_s: float = Field(default=0.01, gt=0, le=1)
     processing_delay_s: float = Field(default=2.0, ge=0)
     finish_on_key_tail_loss_s: float = Field(default=0.0, ge=0)
+    dual_channel_conference_recording: bool = False
 
 
 class Synthetic(_Model):
@@ -146,12 +150,27 @@ class OutboundRecording(_Model):
     RecordingConfigurationId: str | None = None
 
     _ev = field_validator("RecordingStatusCallbackEvent", mode="before")(_split_events)
+    _mix = model_validator(mode="after")(lambda self: _no_mixing(self))
+
+
+def _no_mixing(model: Any) -> Any:
+    """RecordingConfigurationId excludes the programmatic recording parameters (004)."""
+    if getattr(model, "RecordingConfigurationId", None) is not None:
+        given = sorted(f for f in model.model_fields_set if f.startswith(("Recording", "Trim"))
+                       and f != "RecordingConfigurationId")
+        if given:
+            raise ValueError(f"RecordingConfigurationId cannot be combined with the programmatic recording "
+                             f"parameters {', '.join(given)}; use the configuration or the parameters, not both")
+    return model
 
 
 class RestCreate(_Model):
-    """POST .../Calls/{CallSid}/Recordings.json (002 "Create a Recording resource")."""
+    """POST .../Calls/{CallSid}/Recordings.json (002 "Create a Recording resource"); with
+    ``conference`` (a room name), POST .../Conferences/{ConferenceSid}/Recordings.json,
+    which the platform refuses (003: not supported)."""
 
     action: Literal["create"]
+    conference: str | None = None
     RecordingChannels: Literal["mono", "dual"] | None = None
     RecordingTrack: Literal["inbound", "outbound", "both"] | None = None
     Trim: Literal["trim-silence", "do-not-trim"] | None = None
@@ -161,16 +180,21 @@ class RestCreate(_Model):
     RecordingConfigurationId: str | None = None
 
     _ev = field_validator("RecordingStatusCallbackEvent", mode="before")(_split_events)
+    _mix = model_validator(mode="after")(lambda self: _no_mixing(self))
 
 
 class RestUpdate(_Model):
-    """POST .../Calls/{CallSid}/Recordings/{Sid}.json (002 "Update a Recording resource").
+    """POST .../Calls/{CallSid}/Recordings/{Sid}.json (002 "Update a Recording resource"),
+    or .../Conferences/{ConferenceSid}/Recordings/{Sid}.json with ``conference`` (a room
+    name).
 
     ``recording`` is a RecordingSid, ``Twilio.CURRENT``, or the 1-based index of the
-    call's recordings in creation order (a scenario does not know SIDs in advance).
+    call's (or conference's) recordings in creation order (a scenario does not know SIDs
+    in advance).
     """
 
     action: Literal["update"]
+    conference: str | None = None
     recording: str | int = "Twilio.CURRENT"
     Status: Literal["paused", "in-progress", "stopped"]
     PauseBehavior: Literal["skip", "silence"] | None = None
@@ -225,6 +249,16 @@ class CallSpec(_Model):
         return self
 
 
+class ConfigurationSpec(_Model):
+    """A Recording Configuration (004) that exists before the calls: the create body, and
+    optionally its ``id`` (default: derived from the unique_name)."""
+
+    id: str | None = Field(default=None, pattern=r"^voice_recordingconfiguration_[0-9a-z]+$")
+    unique_name: str | None = Field(default=None, pattern=r"^\S+$")
+    description: str | None = None
+    configuration: dict[str, Any]
+
+
 class Scenario(_Model):
     """The input of a run. See docs/scenario.md for every field."""
 
@@ -234,6 +268,7 @@ class Scenario(_Model):
     apps: dict[str, str] = Field(default_factory=dict)
     media: dict[str, str] = Field(default_factory=dict)
     parties: dict[str, PartySpec] = Field(default_factory=dict)
+    recording_configurations: list[ConfigurationSpec] = Field(default_factory=list)
     calls: list[CallSpec] = Field(min_length=1)
     base_dir: Path = Field(default=Path("."), exclude=True)
     source: str = Field(default="<dict>", exclude=True)

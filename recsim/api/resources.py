@@ -44,7 +44,7 @@ def recording_json(rec: Recording, *, account_sid: str, epoch: dt.datetime) -> d
         "account_sid": account_sid,
         "api_version": API_VERSION,
         "call_sid": rec.leg.sid,
-        "conference_sid": None,
+        "conference_sid": rec.conference_sid,
         "date_created": rfc2822(epoch, rec.start),
         "date_updated": rfc2822(epoch, rec.updated_at),
         "start_time": rfc2822(epoch, rec.start),

@@ -16,8 +16,8 @@ import simpy
 from recsim.audio import SAMPLE_RATE, say_audio
 from recsim.errors import SimulationError
 from recsim.sim.media import to_sample
+from recsim.sim.options import apply_configuration, recording_options
 from recsim.sim.record_verb import execute_record
-from recsim.sim.recording import CallbackSpec, RecordingOptions
 from recsim.twiml import (
     Dial,
     Document,
@@ -80,14 +80,11 @@ def _redirect(sim: Simulation, call: Call, verb: Redirect, doc: Document) -> Ste
 
 def _start_recording(sim: Simulation, call: Call, verb: StartRecording, doc: Document) -> Step:
     """``<Start><Recording>`` (000): defaults dual, both, trim-silence."""
-    opts = RecordingOptions(
-        source="StartCallRecordingTwiML",
-        track=verb.track,
-        channels=verb.channels,
-        trim=verb.trim == "trim-silence",
-        callback=CallbackSpec(verb.recording_status_callback, verb.recording_status_callback_method,
-                              verb.recording_status_callback_event),
-    )
+    opts = recording_options("StartCallRecordingTwiML", track=verb.track, channels=verb.channels, trim=verb.trim,
+                             callback_url=verb.recording_status_callback,
+                             callback_method=verb.recording_status_callback_method,
+                             callback_events=verb.recording_status_callback_event)
+    opts = apply_configuration(opts, sim.configuration(verb.recording_configuration_id))
     sim.start_recording(call, call.parent, opts, float(sim.env.now))
     return None
     yield  # pragma: no cover
@@ -105,6 +102,9 @@ def _dial(sim: Simulation, call: Call, verb: Dial, doc: Document) -> Step:
     The dialed party answers after its ``answer_delay_s`` (no-answer past ``timeout``)
     and hangs up after ``hangup_after_s``, or when the conversation's audio is over.
     """
+    if verb.conference is not None:
+        result = yield from _conference(sim, call, verb)
+        return result
     env = sim.env
     parent = call.parent
     target = verb.targets[0].address
@@ -122,12 +122,11 @@ def _dial(sim: Simulation, call: Call, verb: Dial, doc: Document) -> Step:
     call.legs.append(child)
     rec = None
     dual = verb.record.endswith("-dual")
-    opts = RecordingOptions(
-        source="DialVerb", track=verb.recording_track, channels="dual" if dual else "mono",
-        trim=verb.trim == "trim-silence",
-        callback=CallbackSpec(verb.recording_status_callback, verb.recording_status_callback_method,
-                              verb.recording_status_callback_event),
-    )
+    opts = recording_options("DialVerb", track=verb.recording_track, channels="dual" if dual else "mono",
+                             trim=verb.trim, callback_url=verb.recording_status_callback,
+                             callback_method=verb.recording_status_callback_method,
+                             callback_events=verb.recording_status_callback_event)
+    opts = apply_configuration(opts, sim.configuration(verb.recording_configuration_id))
     t_dial = float(env.now)
     link = None
     status = "completed"
@@ -167,6 +166,20 @@ def _dial(sim: Simulation, call: Call, verb: Dial, doc: Document) -> Step:
                                     and child.ended_at is not None else 0),
         })
         return sim.fetch(call, verb.action, verb.method, params, reason="dial-action")
+    return None
+
+
+def _conference(sim: Simulation, call: Call, verb: Dial) -> Step:
+    """``<Dial><Conference>``: join, wait for the conference to end (or hang up)."""
+    assert verb.conference is not None
+    conf, part = sim.conference_join(call, verb.conference)
+    try:
+        yield conf.ended_event
+    except simpy.Interrupt:
+        sim.conference_leave(conf, part, float(sim.env.now))
+        return HANGUP
+    if verb.action:
+        return sim.fetch(call, verb.action, verb.method, sim.standard_params(call), reason="dial-action")
     return None
 
 

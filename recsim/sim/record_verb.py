@@ -21,7 +21,8 @@ import simpy
 
 from recsim.audio import SAMPLE_RATE, SilenceTimeoutScanner, beep, detect_dtmf
 from recsim.sim.media import to_sample
-from recsim.sim.recording import CallbackSpec, RecordingOptions, whole_seconds
+from recsim.sim.options import apply_configuration, recording_options
+from recsim.sim.recording import RecordingOptions, whole_seconds
 
 if TYPE_CHECKING:
     from recsim.sim.call import Call, Leg
@@ -105,16 +106,13 @@ def find_record_end(
     return end
 
 
-def _options(verb: Record) -> RecordingOptions:
+def _options(sim: Simulation, verb: Record) -> RecordingOptions:
     """``<Record>`` records the caller: track inbound, one channel, trim per ``trim``."""
-    return RecordingOptions(
-        source="RecordVerb",
-        track="inbound",
-        channels="mono",
-        trim=verb.trim == "trim-silence",
-        callback=CallbackSpec(verb.recording_status_callback, verb.recording_status_callback_method,
-                              verb.recording_status_callback_event),
-    )
+    opts = recording_options("RecordVerb", track="inbound", channels="mono", trim=verb.trim,
+                             callback_url=verb.recording_status_callback,
+                             callback_method=verb.recording_status_callback_method,
+                             callback_events=verb.recording_status_callback_event)
+    return apply_configuration(opts, sim.configuration(verb.recording_configuration_id))
 
 
 def execute_record(sim: Simulation, call: Call, verb: Record, doc: Document) -> Generator[Any, Any, Any]:
@@ -133,7 +131,7 @@ def execute_record(sim: Simulation, call: Call, verb: Record, doc: Document) -> 
             leg.outbound.add(to_sample(env.now), tone)
             yield env.timeout(tone.shape[0] / SAMPLE_RATE)
         t0 = float(env.now)
-        rec = sim.start_recording(call, leg, _options(verb), t0)
+        rec = sim.start_recording(call, leg, _options(sim, verb), t0)
         end = find_record_end(sim, leg, t0=t0, timeout=verb.timeout, finish_on_key=verb.finish_on_key,
                               max_length=max_length)
         yield env.timeout(max(0.0, end.time - env.now))

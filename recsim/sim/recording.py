@@ -122,6 +122,7 @@ class Recording:
         self.duration: int | None = None
         self.completed_at: float | None = None
         self.media_written = False
+        self.conference_sid: str | None = None
 
     @property
     def active(self) -> bool:

@@ -15,20 +15,17 @@ import numpy as np
 import simpy
 
 from recsim.audio import SAMPLE_RATE, dtmf_tone, load_audio, speech_like
-from recsim.errors import InvalidRequestError, NotFoundError, ScenarioError, SimulationError
+from recsim.configurations import ConfigurationStore, RecordingConfiguration
+from recsim.errors import ApiError, InvalidRequestError, NotFoundError, ScenarioError, SimulationError
 from recsim.scenario import AudioClip, CallSpec, PartySpec, RestCreate, RestUpdate, Scenario
 from recsim.sids import SidFactory, is_sid, sid_from_text
 from recsim.sim.call import Call, Leg
 from recsim.sim.callbacks import API_VERSION, Event, EventSink, MemorySink, rfc2822
+from recsim.sim.conference import Conference, Participant
 from recsim.sim.media import to_sample
-from recsim.sim.recording import (
-    CallbackSpec,
-    Recording,
-    RecordingOptions,
-    assemble,
-    whole_seconds,
-)
-from recsim.twiml import Document, Warning, parse_twiml
+from recsim.sim.options import apply_configuration, recording_options
+from recsim.sim.recording import Recording, RecordingOptions, assemble, whole_seconds
+from recsim.twiml import ConferenceNoun, Document, Warning, parse_twiml
 
 __all__ = ["MAX_DOCUMENT_REQUESTS", "Simulation"]
 
@@ -77,6 +74,14 @@ class Simulation:
         self.recordings: dict[str, Recording] = {}
         self._audio_cache: dict[tuple[str, bool], np.ndarray] = {}
         self._docs: dict[str, Document] = {}
+        self.conferences: dict[str, Conference] = {}
+        self._conference_sids: dict[str, SidFactory] = {}
+        self.configurations = ConfigurationStore(self.account_sid, clock=lambda: self.epoch)
+        for i, spec in enumerate(scenario.recording_configurations):
+            try:
+                self.configurations.create(spec.model_dump(exclude={"id"}, exclude_none=True), id=spec.id)
+            except InvalidRequestError as exc:
+                raise ScenarioError(f"{scenario.source}: recording_configurations.{i}: {exc.message}") from None
         for url, xml in scenario.apps.items():
             self._docs[url] = self._parse(xml, url, f"apps[{url!r}]")
         for i, c in enumerate(scenario.calls):
@@ -197,9 +202,10 @@ class Simulation:
 
     def status_params(self, rec: Recording, status: str) -> dict[str, str]:
         """recordingStatusCallback parameters, per source (see recsim.sim.callbacks)."""
-        p = {
-            "AccountSid": self.account_sid,
-            "CallSid": rec.leg.sid,
+        p = {"AccountSid": self.account_sid, "CallSid": rec.leg.sid}
+        if rec.conference_sid is not None:
+            p["ConferenceSid"] = rec.conference_sid
+        p |= {
             "RecordingSid": rec.sid,
             "RecordingUrl": self.recording_url(rec.sid),
             "RecordingStatus": status,
@@ -263,6 +269,23 @@ class Simulation:
             if rec.leg is leg and rec.active and (sources is None or rec.options.source in sources):
                 self.stop_recording(rec, t)
 
+    def configuration(self, ref: str | None) -> RecordingConfiguration | None:
+        """The Recording Configuration ``ref`` (id or unique_name) names, or None.
+
+        Raises
+        ------
+        SimulationError
+            ``ref`` names no configuration of the scenario.
+        """
+        if ref is None:
+            return None
+        try:
+            return self.configurations.retrieve(ref)
+        except NotFoundError:
+            known = [c.id for c in self.configurations.list()]
+            raise SimulationError(f"recordingConfigurationId {ref!r} is not a configuration of the scenario "
+                                  f"(known: {known})") from None
+
     # -------------------------------------------------------------- REST API
     def rest_create(self, call: Call, req: RestCreate) -> Recording:
         """POST .../Calls/{CallSid}/Recordings.json (002): start recording a live call.
@@ -278,50 +301,49 @@ class Simulation:
         if leg.status() != "in-progress":
             raise InvalidRequestError(21220, f"Call {leg.sid} is not in-progress ({leg.status()}); "
                                              "recordings can only be started on a live call")
-        cb = CallbackSpec(req.RecordingStatusCallback, req.RecordingStatusCallbackMethod or "POST",
-                          tuple(req.RecordingStatusCallbackEvent or ("completed",)))
-        opts = RecordingOptions(
-            source="StartCallRecordingAPI",
-            track=req.RecordingTrack or "both",
-            channels=req.RecordingChannels or "mono",
-            trim=(req.Trim or "do-not-trim") == "trim-silence",
-            callback=cb,
-        )
+        opts = recording_options("StartCallRecordingAPI", track=req.RecordingTrack or "both",
+                                 channels=req.RecordingChannels or "mono", trim=req.Trim or "do-not-trim",
+                                 callback_url=req.RecordingStatusCallback,
+                                 callback_method=req.RecordingStatusCallbackMethod,
+                                 callback_events=req.RecordingStatusCallbackEvent)
+        opts = apply_configuration(opts, self.configuration(req.RecordingConfigurationId))
         return self.start_recording(call, leg, opts, float(self.env.now))
 
-    def find_recording(self, call: Call, ref: str | int) -> Recording:
-        """Resolve a RecordingSid, ``Twilio.CURRENT`` or a 1-based index on ``call``.
+    @staticmethod
+    def find_recording(recordings: list[Recording], ref: str | int, owner: str) -> Recording:
+        """Resolve a RecordingSid, ``Twilio.CURRENT`` or a 1-based index among the
+        recordings of ``owner`` (``Calls/CA...`` or ``Conferences/CF...``).
 
         Raises
         ------
         NotFoundError
-            20404: no such recording on the call, or no active one for Twilio.CURRENT.
+            20404: no such recording, or no active one for Twilio.CURRENT.
         InvalidRequestError
             16108: Twilio.CURRENT with more than one active recording.
         """
         if ref == "Twilio.CURRENT":
-            active = call.active_recordings()
+            active = [r for r in recordings if r.active and r.options.source != "RecordVerb"]
             if not active:
-                raise NotFoundError(f"No active recording for Call {call.parent.sid} (Twilio.CURRENT)")
+                raise NotFoundError(f"No active recording for {owner} (Twilio.CURRENT)")
             if len(active) > 1:
                 raise InvalidRequestError(
-                    16108, f"Request failed due to concurrent recordings: Call {call.parent.sid} has "
+                    16108, f"Request failed due to concurrent recordings: {owner} has "
                            f"{len(active)} active recordings; use the RecordingSid")
             return active[0]
         if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
             i = int(ref)
-            if 1 <= i <= len(call.recordings):
-                return call.recordings[i - 1]
-            raise NotFoundError(f"Call {call.parent.sid} has no recording number {i} "
-                                f"({len(call.recordings)} so far)")
+            if 1 <= i <= len(recordings):
+                return recordings[i - 1]
+            raise NotFoundError(f"{owner} has no recording number {i} ({len(recordings)} so far)")
         if is_sid(ref, "RE"):
-            for r in call.recordings:
+            for r in recordings:
                 if r.sid == ref:
                     return r
-        raise NotFoundError(f"The requested resource /Calls/{call.parent.sid}/Recordings/{ref} was not found")
+        raise NotFoundError(f"The requested resource /{owner}/Recordings/{ref} was not found")
 
     def rest_update(self, call: Call, req: RestUpdate) -> Recording:
-        """POST .../Calls/{CallSid}/Recordings/{Sid}.json (002): pause, resume or stop.
+        """POST .../Calls/{CallSid}/Recordings/{Sid}.json (002): pause, resume or stop;
+        with ``conference``, :meth:`conference_update`.
 
         Raises
         ------
@@ -329,7 +351,9 @@ class Simulation:
             As :meth:`find_recording`; 16114 for a recording no longer active; 21220 for
             a ``<Record>`` verb recording (not controllable over REST).
         """
-        rec = self.find_recording(call, req.recording)
+        if req.conference is not None:
+            return self.conference_update(req)
+        rec = self.find_recording(call.recordings, req.recording, f"Calls/{call.parent.sid}")
         if rec.options.source == "RecordVerb":
             raise InvalidRequestError(21220, f"Recording {rec.sid} was made by <Record> and cannot be "
                                              "paused, resumed or stopped over REST")
@@ -344,10 +368,17 @@ class Simulation:
 
     def _rest(self, call: Call, req: RestCreate | RestUpdate, at: float):
         yield self.env.timeout(max(0.0, at - self.env.now))
-        base = f"/2010-04-01/Accounts/{self.account_sid}/Calls/{call.parent.sid}/Recordings"
+        owner = f"Calls/{call.parent.sid}"
+        if req.conference is not None:
+            conf = self.conferences.get(req.conference)
+            owner = f"Conferences/{conf.sid if conf else req.conference}"
+        base = f"/2010-04-01/Accounts/{self.account_sid}/{owner}/Recordings"
         params = {k: (" ".join(v) if isinstance(v, list) else str(v))
                   for k, v in req.model_dump(exclude_none=True).items() if k[0].isupper()}
         try:
+            if isinstance(req, RestCreate) and req.conference is not None:
+                raise ApiError(20004, "Method not allowed: a conference recording is started by <Conference "
+                                      "record=\"record-from-start\">, not by the API (003)", status=405)
             if isinstance(req, RestCreate):
                 rec = self.rest_create(call, req)
                 path, status, shown = f"{base}.json", 201, "in-progress"
@@ -357,10 +388,98 @@ class Simulation:
                 shown = "stopped" if req.Status == "stopped" else rec.status
             self.emit("api-response", path, "POST", params, call=call, recording=rec, status=status,
                       body={"sid": rec.sid, "status": shown, "call_sid": call.parent.sid})
-        except (InvalidRequestError, NotFoundError) as err:
+        except ApiError as err:
             ref = getattr(req, "recording", "")
             path = f"{base}/{ref}.json" if ref else f"{base}.json"
             self.emit("api-response", path, "POST", params, call=call, status=err.status, body=err.to_dict())
+
+    # ------------------------------------------------------------ conferences
+    def conference_join(self, call: Call, noun: ConferenceNoun) -> tuple[Conference, Participant]:
+        """The call's parent leg joins conference ``noun.name`` now (a new conference
+        when none of that name is open)."""
+        t = float(self.env.now)
+        conf = self.conferences.get(noun.name)
+        if conf is None or conf.ended_at is not None:
+            if noun.name not in self._conference_sids:
+                key = int.from_bytes(noun.name.encode("utf-8")[:16].ljust(16, b"\0"), "big")
+                seq = np.random.SeedSequence(entropy=self.scenario.seed, spawn_key=(1 << 32, key))
+                self._conference_sids[noun.name] = SidFactory(seq)
+            sids = self._conference_sids[noun.name]
+            conf = Conference(name=noun.name, sid=sids.new("CF"), sids=sids, ended_event=self.env.event())
+            self.conferences[noun.name] = conf
+        part = Participant(leg=call.parent, noun=noun, joined_at=t)
+        conf.participants.append(part)
+        if conf.active:
+            conf.connect(part, t)
+        elif noun.start_conference_on_enter:
+            self._conference_start(conf, part, t)
+        return conf, part
+
+    def _conference_start(self, conf: Conference, starter: Participant, t: float) -> None:
+        conf.started_at = t
+        conf.starter = starter
+        for p in conf.participants:
+            conf.connect(p, t)
+        noun = starter.noun
+        if noun.record == "record-from-start":
+            dual = self.account.dual_channel_conference_recording
+            opts = recording_options("Conference", track="both" if dual else "inbound",
+                                     channels="dual" if dual else "mono", trim=noun.trim,
+                                     callback_url=noun.recording_status_callback,
+                                     callback_method=noun.recording_status_callback_method,
+                                     callback_events=noun.recording_status_callback_event)
+            opts = apply_configuration(opts, self.configuration(noun.recording_configuration_id))
+            rec = Recording(conf.sids.new("RE"), conf.recording_leg(dual), opts, t)
+            rec.conference_sid = conf.sid
+            conf.recordings.append(rec)
+            self.recordings[rec.sid] = rec
+            self._status_callback(rec, "in-progress")
+
+    def conference_leave(self, conf: Conference, part: Participant, t: float) -> None:
+        """``part`` leaves at ``t``; the conference ends if it was the last one or had
+        endConferenceOnExit."""
+        conf.disconnect(part, t)
+        conf.participants.remove(part)
+        if conf.ended_at is None and (part.noun.end_conference_on_exit or not conf.participants):
+            self._conference_end(conf, t)
+
+    def _conference_end(self, conf: Conference, t: float) -> None:
+        conf.ended_at = t
+        if conf.started_at is None:
+            conf.started_at = t
+        for rec in conf.recordings:
+            if rec.active:
+                self.stop_recording(rec, t)
+        for p in list(conf.participants):
+            conf.disconnect(p, t)
+        conf.participants.clear()
+        conf.ended_event.succeed()
+
+    def conference_update(self, req: RestUpdate) -> Recording:
+        """POST .../Conferences/{ConferenceSid}/Recordings/{Sid}.json: pause or resume
+        (002: "stopped not supported for conference recordings").
+
+        Raises
+        ------
+        NotFoundError
+            20404: no such conference or recording.
+        InvalidRequestError
+            Status=stopped (conference recordings end with the conference); 16114.
+        """
+        assert req.conference is not None
+        conf = self.conferences.get(req.conference)
+        if conf is None:
+            raise NotFoundError(f"Conference {req.conference!r} was not found")
+        rec = self.find_recording(conf.recordings, req.recording, f"Conferences/{conf.sid}")
+        now = float(self.env.now)
+        if req.Status == "stopped":
+            raise InvalidRequestError(21220, "A conference recording cannot be stopped through the API; it ends "
+                                             "when the conference ends (pause it instead)")
+        if req.Status == "paused":
+            rec.pause(now, req.PauseBehavior or "silence")
+        else:
+            rec.resume(now)
+        return rec
 
     # ------------------------------------------------------------------ calls
     def party(self, address: str) -> PartySpec | None:
@@ -420,17 +539,17 @@ class Simulation:
             elif ev.rest is not None:
                 self.env.process(self._rest(call, ev.rest, t0 + ev.at))
         leg.dtmf.sort()
-        if party and party.hangup_after_s is not None and spec.direction == "outbound-api":
-            self.env.process(self._timed_hangup(call, "callee", leg.answered_at + party.hangup_after_s))
+        if party and party.hangup_after_s is not None:
+            who = "callee" if spec.direction == "outbound-api" else "caller"
+            self.env.process(self._timed_hangup(call, who, leg.answered_at + party.hangup_after_s))
         self.env.process(self._timed_hangup(call, "caller", t0 + self.account.max_call_duration_s))
         if spec.record is not None and spec.record.Record:
             r = spec.record
-            opts = RecordingOptions(
-                source="OutboundAPI", track=r.RecordingTrack, channels=r.RecordingChannels,
-                trim=r.Trim == "trim-silence",
-                callback=CallbackSpec(r.RecordingStatusCallback, r.RecordingStatusCallbackMethod,
-                                      tuple(r.RecordingStatusCallbackEvent)),
-            )
+            opts = recording_options("OutboundAPI", track=r.RecordingTrack, channels=r.RecordingChannels,
+                                     trim=r.Trim, callback_url=r.RecordingStatusCallback,
+                                     callback_method=r.RecordingStatusCallbackMethod,
+                                     callback_events=r.RecordingStatusCallbackEvent)
+            opts = apply_configuration(opts, self.configuration(r.RecordingConfigurationId))
             self.start_recording(call, leg, opts, leg.answered_at)
         call.process = self.env.process(run_document(self, call))
         try:

@@ -2,6 +2,7 @@
 
 from recsim.twiml.parser import RECORDING_EVENTS, parse_twiml
 from recsim.twiml.verbs import (
+    ConferenceNoun,
     Dial,
     DialTarget,
     Document,
@@ -19,6 +20,7 @@ from recsim.twiml.verbs import (
 
 __all__ = [
     "RECORDING_EVENTS",
+    "ConferenceNoun",
     "Dial",
     "DialTarget",
     "Document",

@@ -23,6 +23,7 @@ from urllib.parse import urljoin, urlparse
 
 from recsim.errors import TwimlError
 from recsim.twiml.verbs import (
+    ConferenceNoun,
     Dial,
     DialTarget,
     Document,
@@ -117,6 +118,7 @@ def _record(ctx: _Ctx, el: ET.Element, path: str) -> Record:
     _check_attrs(ctx, el, path, attrs)
     if len(el):
         raise ctx.error(path, "<Record> cannot contain other verbs or nouns")
+    _no_mixing(ctx, el, path, ("trim", *_CB_ATTRS))
     a = el.attrib
     kw: dict[str, object] = {}
 
@@ -221,6 +223,23 @@ def _recording_cb(ctx: _Ctx, el: ET.Element, path: str, kw: dict[str, object]) -
         kw["recording_configuration_id"] = a["recordingConfigurationId"]
 
 
+def _no_mixing(ctx: _Ctx, el: ET.Element, path: str, programmatic: tuple[str, ...], extra: str = "") -> None:
+    """A recordingConfigurationId excludes programmatic recording parameters (spec 004:
+    "A recording workflow can include either a Voice Recording Configuration ID or
+    programmatic parameters, but not both")."""
+    if "recordingConfigurationId" not in el.attrib:
+        return
+    given = [a for a in programmatic if a in el.attrib]
+    if extra:
+        given.append(extra)
+    if given:
+        raise ctx.error(path, f"recordingConfigurationId cannot be combined with the programmatic recording "
+                              f"parameters {', '.join(given)}; use the configuration or the parameters, not both")
+
+
+_CB_ATTRS = ("recordingStatusCallback", "recordingStatusCallbackMethod", "recordingStatusCallbackEvent")
+
+
 def _start(ctx: _Ctx, el: ET.Element, path: str) -> StartRecording:
     _check_attrs(ctx, el, path, ())
     children = list(el)
@@ -231,6 +250,7 @@ def _start(ctx: _Ctx, el: ET.Element, path: str) -> StartRecording:
     _check_attrs(ctx, rec, rpath, (
         "recordingStatusCallback", "recordingStatusCallbackMethod", "recordingStatusCallbackEvent",
         "trim", "track", "channels", "recordingConfigurationId"))
+    _no_mixing(ctx, rec, rpath, ("trim", "track", "channels", *_CB_ATTRS))
     kw: dict[str, object] = {}
     a = rec.attrib
     if "trim" in a:
@@ -273,11 +293,17 @@ def _dial(ctx: _Ctx, el: ET.Element, path: str) -> Dial:
             if not text:
                 raise ctx.error(cpath, "<Client> needs an identity")
             targets.append(DialTarget(text if text.startswith("client:") else f"client:{text}"))
+        elif child.tag == "Conference":
+            kw["conference"] = _conference(ctx, child, cpath)
         else:
-            raise ctx.error(cpath, f"<{child.tag}> is not allowed in <Dial>; allowed nouns: Number, Client")
-    if not targets:
-        raise ctx.error(path, "<Dial> needs a number, a <Number> or a <Client>")
+            raise ctx.error(cpath, f"<{child.tag}> is not allowed in <Dial>; allowed nouns: Number, Client, Conference")
+    if not targets and "conference" not in kw:
+        raise ctx.error(path, "<Dial> needs a number, a <Number>, a <Client> or a <Conference>")
+    if targets and "conference" in kw:
+        raise ctx.error(path, "<Dial> cannot mix <Conference> with numbers or clients")
     kw["targets"] = tuple(targets)
+    _no_mixing(ctx, el, path, ("trim", "recordingTrack", *_CB_ATTRS),
+               extra="record=" + a["record"] if a.get("record", "").endswith("-dual") else "")
     if "action" in a:
         kw["action"] = ctx.resolve(a["action"])
     if "method" in a:
@@ -301,6 +327,32 @@ def _dial(ctx: _Ctx, el: ET.Element, path: str) -> Dial:
     _recording_cb(ctx, el, path, kw)
     kw["explicit"] = frozenset(a)
     return Dial(**kw)  # type: ignore[arg-type]
+
+
+def _bool(ctx: _Ctx, path: str, attr: str, value: str) -> bool:
+    return _choice(ctx, path, attr, value.lower(), ("true", "false")) == "true"
+
+
+def _conference(ctx: _Ctx, el: ET.Element, path: str) -> ConferenceNoun:
+    _check_attrs(ctx, el, path, (
+        "record", "trim", "startConferenceOnEnter", "endConferenceOnExit", "beep", "muted", "waitUrl",
+        "statusCallback", "statusCallbackEvent", "statusCallbackMethod", *_CB_ATTRS, "recordingConfigurationId"))
+    name = (el.text or "").strip()
+    if not name:
+        raise ctx.error(path, "<Conference> needs a room name")
+    _no_mixing(ctx, el, path, ("trim", *_CB_ATTRS))
+    a = el.attrib
+    kw: dict[str, object] = {"name": name}
+    if "record" in a:
+        kw["record"] = _choice(ctx, path, "record", a["record"], ("do-not-record", "record-from-start"))
+    if "trim" in a:
+        kw["trim"] = _choice(ctx, path, "trim", a["trim"], TRIMS)
+    if "startConferenceOnEnter" in a:
+        kw["start_conference_on_enter"] = _bool(ctx, path, "startConferenceOnEnter", a["startConferenceOnEnter"])
+    if "endConferenceOnExit" in a:
+        kw["end_conference_on_exit"] = _bool(ctx, path, "endConferenceOnExit", a["endConferenceOnExit"])
+    _recording_cb(ctx, el, path, kw)
+    return ConferenceNoun(**kw)  # type: ignore[arg-type]
 
 
 def _loop(ctx: _Ctx, el: ET.Element, path: str) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 __all__ = [
+    "ConferenceNoun",
     "Dial",
     "DialTarget",
     "Document",
@@ -118,6 +119,25 @@ class DialTarget:
 
 
 @dataclass(frozen=True)
+class ConferenceNoun:
+    """``<Conference>`` inside ``<Dial>``: join the conference ``name``.
+
+    ``record``: do-not-record (default) or record-from-start; ``trim`` default
+    trim-silence; startConferenceOnEnter default true, endConferenceOnExit default false.
+    """
+
+    name: str
+    record: str = "do-not-record"
+    trim: str = "trim-silence"
+    start_conference_on_enter: bool = True
+    end_conference_on_exit: bool = False
+    recording_status_callback: str | None = None
+    recording_status_callback_method: str = "POST"
+    recording_status_callback_event: tuple[str, ...] = ("completed",)
+    recording_configuration_id: str | None = None
+
+
+@dataclass(frozen=True)
 class Dial:
     """``<Dial>``: connect the caller to another party, optionally recording the bridge.
 
@@ -126,6 +146,7 @@ class Dial:
     """
 
     targets: tuple[DialTarget, ...]
+    conference: ConferenceNoun | None = None
     action: str | None = None
     method: str = "POST"
     timeout: int = 30

@@ -1,0 +1,70 @@
+"""Each recording source's options, with its own defaults, and Recording Configurations.
+
+One place decides track, channels, trim and callbacks for every source (DESIGN
+"defaults per source: never unify them"):
+
+| source | track | channels | trim | spec |
+|---|---|---|---|---|
+| RecordVerb (``<Record>``) | inbound | mono (only) | trim-silence | 001 |
+| StartCallRecordingTwiML (``<Start><Recording>``) | both | dual | trim-silence | 000 |
+| StartCallRecordingAPI (REST create) | both | mono | do-not-trim | 002 |
+| OutboundAPI (Record=true) | both | mono | trim-silence | Calls API |
+| DialVerb (``<Dial record>``) | both | mono, or dual with ``-dual`` | do-not-trim | 002 |
+| Conference (``<Conference record>``) | the mix | mono (dual: account setting) | trim-silence | 002, 004 |
+| a Recording Configuration | - | dual | do-not-trim | 004 |
+
+The TwiML verb dataclasses and the scenario models carry those defaults; these
+functions turn them into :class:`~recsim.sim.recording.RecordingOptions`, and
+:func:`apply_configuration` replaces composition and callbacks by a configuration's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from recsim.configurations import RecordingConfiguration
+from recsim.sim.recording import CallbackSpec, RecordingOptions
+
+__all__ = ["apply_configuration", "recording_options"]
+
+
+def recording_options(
+    source: str,
+    *,
+    track: str,
+    channels: str,
+    trim: str,
+    callback_url: str | None,
+    callback_method: str | None = None,
+    callback_events: Sequence[str] | None = None,
+) -> RecordingOptions:
+    """Options from wire-level values (``trim`` is trim-silence or do-not-trim)."""
+    return RecordingOptions(
+        source=source,
+        track=track,
+        channels=channels,
+        trim=trim == "trim-silence",
+        callback=CallbackSpec(callback_url, callback_method or "POST", tuple(callback_events or ("completed",))),
+    )
+
+
+def apply_configuration(opts: RecordingOptions, cfg: RecordingConfiguration | None) -> RecordingOptions:
+    """Replace composition (channels, trim) and callbacks by those of ``cfg`` (004).
+
+    ``<Record>`` keeps one channel and a conference keeps the account's storage layout
+    (004: dual-channel is not supported for them); a conference recording takes the
+    conferenceRecordingStatusCallback, every other source the callRecordingStatusCallback.
+    """
+    if cfg is None:
+        return opts
+    c = cfg.configuration
+    cb = c.conferenceRecordingStatusCallback if opts.source == "Conference" else c.callRecordingStatusCallback
+    channels = opts.channels if opts.source in ("RecordVerb", "Conference") else c.compositionPolicy.channels
+    return replace(
+        opts,
+        channels=channels,
+        trim=c.compositionPolicy.trim == "trim-silence",
+        callback=CallbackSpec(cb.url, cb.method, tuple(cb.events)) if cb else CallbackSpec(),
+        configuration_id=cfg.id,
+    )
