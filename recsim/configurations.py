@@ -75,7 +75,7 @@ class Configuration(_Model):
     compositionPolicy: CompositionPolicy = Field(default_factory=CompositionPolicy)
     callRecordingStatusCallback: CallbackConfig | None = None
     conferenceRecordingStatusCallback: CallbackConfig | None = None
-    features: list[Feature] = Field(default_factory=list, max_length=3)
+    features: list[Feature] | None = Field(default=None, max_length=3)
 
 
 class ConfigurationBody(_Model):
