@@ -209,5 +209,5 @@ def test_mixing_and_unknown_ids_are_errors(tmp_path: Path) -> None:
             "action": "create", "RecordingConfigurationId": "cfg", "RecordingChannels": "dual"}}]})
     with pytest.raises(SimulationError, match="recordingConfigurationId 'nope' is not a configuration"):
         _run(tmp_path, "<Response><Start><Recording recordingConfigurationId='nope'/></Start></Response>")
-    with pytest.raises(ScenarioError, match="recording_configurations.0: Invalid recording configuration"):
+    with pytest.raises(ScenarioError, match=r"recording_configurations\.0: Invalid recording configuration"):
         _run(tmp_path, "<Response/>", configs=[{"configuration": {"configurationType": "Audio"}}])
