@@ -168,6 +168,8 @@ class _Writer:
         ))
         if not self.keep:
             a.samples = a.samples[:0]
+            a.stored = None
+            a.dropped = True
 
 
 def run(

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from recsim.audio import SAMPLE_RATE, compose, trim_silence
+from recsim.audio import SAMPLE_RATE, compose, downmix, trim_silence
 from recsim.sim.lifecycle import transition
 from recsim.sim.media import to_sample
 
@@ -76,11 +76,13 @@ class Assembly:
 
     samples: np.ndarray
     untrimmed: int
+    stored: np.ndarray | None  # the dual original of a mono track-both recording (002: stored dual)
     span: int
     skipped: int
     no_media: int
     trimmed: int
     silent: bool
+    dropped: bool = False  # samples released after writing (bounded memory)
 
 
 def whole_seconds(n_samples: int, rounding: str) -> int:
@@ -196,13 +198,15 @@ def _cut(a: int, b: int, holes: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _render(rec: Recording, a: int, b: int) -> np.ndarray:
+    """The recorded tracks over ``[a, b)``; track both is always rendered dual (call
+    recordings are stored in dual channel, 002) and downmixed after trimming if mono."""
     o = rec.options
     leg = rec.leg
     if o.track == "inbound":
         return leg.inbound.render(a, b)
     if o.track == "outbound":
         return leg.outbound.render(a, b)
-    return compose(leg.inbound.render(a, b), leg.outbound.render(a, b), track="both", channels=o.channels)
+    return compose(leg.inbound.render(a, b), leg.outbound.render(a, b), track="both", channels="dual")
 
 
 def assemble(
@@ -230,7 +234,7 @@ def assemble(
         trims); ``untrimmed`` its length before; and the sample accounting
         ``span - skipped - no_media - trimmed == len(samples)``.
     """
-    nch = rec.options.n_channels
+    nch = 2 if rec.options.track == "both" else 1
     holes = sorted((to_sample(a), to_sample(b)) for a, b in no_media)
     parts: list[np.ndarray] = []
     span = skipped = removed = 0
@@ -252,8 +256,12 @@ def assemble(
     silent = b == 0
     if rec.options.trim:
         samples = trimmed_view
+    stored = None
+    if nch == 2 and rec.options.n_channels == 1:
+        stored, samples = samples, downmix(samples)
     return Assembly(
         samples=samples,
+        stored=stored,
         untrimmed=untrimmed,
         span=span,
         skipped=skipped,
