@@ -269,7 +269,7 @@ class Scenario(_Model):
     media: dict[str, str] = Field(default_factory=dict)
     parties: dict[str, PartySpec] = Field(default_factory=dict)
     recording_configurations: list[ConfigurationSpec] = Field(default_factory=list)
-    calls: list[CallSpec] = Field(min_length=1)
+    calls: list[CallSpec] = Field(default_factory=list)
     base_dir: Path = Field(default=Path("."), exclude=True)
     source: str = Field(default="<dict>", exclude=True)
 

@@ -27,7 +27,7 @@ OK_CALL = {"from": "+1", "to": "+2", "twiml": "<Response/>"}
     ({"account": {"max_call_duration_s": 3600}, "calls": [OK_CALL]},
      "account.max_call_duration_s: Input should be 14400 or 86400"),
     ({"calls": [{**OK_CALL, "twiml": None, "url": "https://nowhere"}]}, "is not a key of apps"),
-    ({"calls": []}, "calls: List should have at least 1 item"),
+    ({"calls": "none"}, "calls: Input should be a valid list"),
     ({"calls": [OK_CALL], "colour": "red"}, "colour: Extra inputs are not permitted"),
     ({"calls": [{**OK_CALL, "record": {"Record": True}}]}, "is a parameter of outbound-api calls only"),
 ])

@@ -70,6 +70,11 @@ class Simulation:
         self.env = simpy.Environment()
         self.sink: EventSink = sink if sink is not None else MemorySink()
         self.on_complete = on_complete
+        #: Fetches TwiML for URLs not in ``apps`` (the emulator's HTTP client): returns the
+        #: document text, or None for an empty answer.
+        self.twiml_fetcher: Callable[[str, str, dict[str, str]], str | None] | None = None
+        #: Called with a recording when it starts, is paused, resumed or stopped.
+        self.on_update: Callable[[Recording], None] | None = None
         self.calls: list[Call] = []
         self.recordings: dict[str, Recording] = {}
         self._audio_cache: dict[tuple[str, bool], np.ndarray] = {}
@@ -190,7 +195,19 @@ class Simulation:
                 "the current document: give it an action URL"
             )
         self.emit("twiml-request", url, method, params, call=call, reason=reason)
-        doc = self._docs.get(url, _EMPTY_DOC)
+        doc = self._docs.get(url)
+        if doc is None:
+            doc = _EMPTY_DOC
+            if self.twiml_fetcher is not None:
+                xml = self.twiml_fetcher(url, method, params)
+                if xml is not None:
+                    from recsim.errors import TwimlError
+
+                    try:
+                        doc = parse_twiml(xml, url=url, max_call_duration=self.account.max_call_duration_s)
+                    except TwimlError as exc:
+                        self.emit("debugger-warning", None, None, {}, call=call, code=12100,
+                                  message=f"Document parse failure: {exc}", document=url)
         for w in doc.warnings:
             self.warn(call, w, url)
         return doc
@@ -232,7 +249,12 @@ class Simulation:
         call.recordings.append(rec)
         self.recordings[rec.sid] = rec
         self._status_callback(rec, "in-progress")
+        self._updated(rec)
         return rec
+
+    def _updated(self, rec: Recording) -> None:
+        if self.on_update is not None:
+            self.on_update(rec)
 
     def stop_recording(self, rec: Recording, t: float) -> None:
         """Stop ``rec`` at ``t``: assemble its samples now (so a ``<Record>`` knows at once
@@ -247,6 +269,7 @@ class Simulation:
             rec.error_code = 16101
         elif rec.assembly.silent and acc.delete_silent_recordings:
             rec.error_code = 16102
+        self._updated(rec)
         self.env.process(self._complete(rec))
 
     def _complete(self, rec: Recording):
@@ -364,6 +387,7 @@ class Simulation:
             rec.resume(now)
         else:
             self.stop_recording(rec, now)
+        self._updated(rec)
         return rec
 
     def _rest(self, call: Call, req: RestCreate | RestUpdate, at: float):
@@ -434,6 +458,7 @@ class Simulation:
             conf.recordings.append(rec)
             self.recordings[rec.sid] = rec
             self._status_callback(rec, "in-progress")
+            self._updated(rec)
 
     def conference_leave(self, conf: Conference, part: Participant, t: float) -> None:
         """``part`` leaves at ``t``; the conference ends if it was the last one or had
@@ -479,6 +504,7 @@ class Simulation:
             rec.pause(now, req.PauseBehavior or "silence")
         else:
             rec.resume(now)
+        self._updated(rec)
         return rec
 
     # ------------------------------------------------------------------ calls
@@ -515,6 +541,7 @@ class Simulation:
         from recsim.sim.interpreter import run_document
 
         spec = call.spec
+        t0 = float(self.env.now) + spec.start_s  # the call's time 0 (calls may be added while running)
         yield self.env.timeout(spec.start_s)
         leg = call.parent
         remote = spec.from_ if spec.direction == "inbound" else spec.to
@@ -525,7 +552,6 @@ class Simulation:
             yield self.env.timeout(party.answer_delay_s if party else 0.0)
         leg.answered_at = float(self.env.now)
         self.place_party_audio(leg, clips, mulaw, leg.answered_at)
-        t0 = spec.start_s
         for ev in spec.events:
             if ev.dtmf is not None:
                 for k, key in enumerate(ev.dtmf):

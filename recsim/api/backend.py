@@ -1,0 +1,400 @@
+"""The emulator's backend: accounts, the live simulation, its clock, and the store.
+
+No HTTP here (moto's "models"): the server parses requests and calls one method per
+action; methods raise :class:`recsim.errors.ApiError` with Twilio's codes. One
+:class:`~recsim.sim.Simulation` per account runs the calls created over the API; its
+clock follows wall time at a chosen speed (``realtime``) or moves only when
+:meth:`Backend.advance` is called (``manual``, for deterministic tests).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from recsim.api.media import MEDIA_TYPES, encode_media
+from recsim.api.resources import recording_json
+from recsim.configurations import ConfigurationBody, RecordingConfiguration
+from recsim.errors import ApiError, InvalidRequestError, NotFoundError, RecsimError
+from recsim.scenario import CallSpec, RestCreate, RestUpdate, Scenario
+from recsim.sim.callbacks import API_VERSION, Event, rfc2822
+from recsim.sim.recording import Recording
+from recsim.sim.simulation import Simulation
+from recsim.store import Store
+
+__all__ = ["MAX_PAGE_SIZE", "Backend", "Page"]
+
+MAX_PAGE_SIZE = 1000
+DEFAULT_PAGE_SIZE = 50
+
+
+@dataclass
+class Page:
+    """One page of a list: the items and the page numbers (0-based)."""
+
+    items: list[dict[str, Any]]
+    page: int
+    page_size: int
+    has_next: bool
+
+
+def _form_error(err: ValidationError) -> InvalidRequestError:
+    e = err.errors()[0]
+    loc = ".".join(str(p) for p in e["loc"] if p not in ("create", "update"))
+    return InvalidRequestError(20001, f"Invalid parameter {loc}: {e['msg']} (got {e.get('input')!r})")
+
+
+class Backend:
+    """State of the emulator.
+
+    Parameters
+    ----------
+    store : Store
+        Metadata and media.
+    accounts : dict of str to str
+        AccountSid -> AuthToken.
+    scenario : Scenario, optional
+        Parties (voices, answer delays), apps, account settings and configurations the
+        live calls use; its calls are not started (use the control endpoint).
+    clock : {"manual", "realtime"}
+        How simulated time moves.
+    speed : float
+        Simulated seconds per wall second in realtime mode.
+    on_event : callable, optional
+        Receives ``(account_sid, Event)`` for each webhook to deliver.
+    twiml_fetcher : callable, optional
+        ``(account_sid, url, method, params) -> str | None``: fetch TwiML over HTTP.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        accounts: dict[str, str],
+        *,
+        scenario: Scenario | None = None,
+        clock: str = "manual",
+        speed: float = 1.0,
+        on_event: Callable[[str, Event], None] | None = None,
+        twiml_fetcher: Callable[[str, str, str, dict[str, str]], str | None] | None = None,
+    ) -> None:
+        if clock not in ("manual", "realtime"):
+            raise ValueError(f"clock: {clock!r} is not allowed; allowed: manual, realtime")
+        self.store = store
+        self.accounts = dict(accounts)
+        self.base = scenario or Scenario()
+        self.clock = clock
+        self.speed = speed
+        self.on_event = on_event
+        self.twiml_fetcher = twiml_fetcher
+        self.lock = threading.RLock()
+        self.events: list[tuple[str, Event]] = []
+        self._wall0 = time.monotonic()
+        self.reset()
+
+    # ----------------------------------------------------------------- setup
+    def reset(self) -> None:
+        """Forget live calls and start every account's simulation at time 0 (stored
+        recordings and configurations are kept)."""
+        with self.lock:
+            epoch = self.base.epoch if self.clock == "manual" else dt.datetime.now(dt.UTC).replace(microsecond=0)
+            self.sims: dict[str, Simulation] = {}
+            for sid in self.accounts:
+                sc = self.base.model_copy(update={
+                    "account": self.base.account.model_copy(update={"sid": sid}), "calls": [], "epoch": epoch})
+                sim = Simulation(sc, sink=_Forward(self, sid))
+                sim.on_complete = lambda rec, a=sid: self._completed(a, rec)
+                sim.on_update = lambda rec, a=sid: self._save(a, rec)
+                if self.twiml_fetcher is not None:
+                    fetch = self.twiml_fetcher
+                    sim.twiml_fetcher = lambda url, method, params, a=sid: fetch(a, url, method, params)
+                for cfg in self.store.configurations(sid):
+                    body = {k: cfg[k] for k in ("unique_name", "description", "configuration")}
+                    if cfg["id"] not in {c.id for c in sim.configurations.list()}:
+                        sim.configurations.create(body, id=cfg["id"])
+                self.sims[sid] = sim
+            self._wall0 = time.monotonic()
+
+    def sim(self, account_sid: str) -> Simulation:
+        """The simulation of an account.
+
+        Raises
+        ------
+        NotFoundError
+            Unknown account.
+        """
+        if account_sid not in self.sims:
+            raise NotFoundError(f"The requested resource /Accounts/{account_sid} was not found")
+        return self.sims[account_sid]
+
+    def now(self, account_sid: str) -> float:
+        """Unix time of the account's simulated now."""
+        sim = self.sim(account_sid)
+        return sim.epoch.timestamp() + float(sim.env.now)
+
+    # ----------------------------------------------------------------- clock
+    def advance(self, seconds: float) -> float:
+        """Move every simulation ``seconds`` forward (manual clock); returns the new time."""
+        if seconds < 0:
+            raise InvalidRequestError(20001, f"seconds: {seconds} is not allowed; expected >= 0")
+        with self.lock:
+            for sim in self.sims.values():
+                target = float(sim.env.now) + seconds
+                if target > sim.env.now:
+                    sim.env.run(until=target)
+            return max((float(s.env.now) for s in self.sims.values()), default=0.0)
+
+    def tick(self) -> None:
+        """Realtime clock: catch the simulations up with wall time x speed."""
+        if self.clock != "realtime":
+            return
+        target = (time.monotonic() - self._wall0) * self.speed
+        with self.lock:
+            for sim in self.sims.values():
+                if target > sim.env.now:
+                    sim.env.run(until=target)
+
+    # ----------------------------------------------------------- persistence
+    def _resource(self, account_sid: str, rec: Recording) -> dict[str, Any]:
+        sim = self.sim(account_sid)
+        return recording_json(rec, account_sid=account_sid, epoch=sim.epoch)
+
+    def _save(self, account_sid: str, rec: Recording) -> None:
+        sim = self.sim(account_sid)
+        self.store.save(self._resource(account_sid, rec), sim.epoch.timestamp() + rec.start)
+
+    def _completed(self, account_sid: str, rec: Recording) -> None:
+        a = rec.assembly
+        if rec.status == "completed" and a is not None:
+            self.store.save_media(rec.sid, a.samples, a.stored)
+        self._save(account_sid, rec)
+        if a is not None:  # media is on disk now: keep memory bounded
+            a.samples = a.samples[:0]
+            a.stored = None
+            a.dropped = True
+
+    # ----------------------------------------------------------------- calls
+    def create_call(self, account_sid: str, form: dict[str, Any]) -> dict[str, Any]:
+        """POST /Calls.json: To, From, Url or Twiml, Record and the recording parameters.
+
+        Raises
+        ------
+        InvalidRequestError
+            21201 no To, 21213 no From, 21205 bad or missing Url, 20001 other fields.
+        """
+        to, from_ = form.get("To"), form.get("From")
+        if not to:
+            raise InvalidRequestError(21201, "No 'To' number is specified")
+        if not from_:
+            raise InvalidRequestError(21213, "No 'From' number is specified")
+        url, twiml = form.get("Url"), form.get("Twiml")
+        if not twiml and (not url or not str(url).startswith(("http://", "https://"))):
+            raise InvalidRequestError(21205, f"Url is not a valid URL: {url!r}")
+        spec: dict[str, Any] = {"from": from_, "to": to, "direction": "outbound-api"}
+        if twiml:
+            spec["twiml"] = twiml
+        else:
+            spec["url"] = url
+        if str(form.get("Record", "false")).lower() == "true":
+            rec = {k: v for k, v in form.items() if k.startswith(("Recording", "Trim"))}
+            spec["record"] = {"Record": True, **rec}
+        try:
+            call_spec = CallSpec.model_validate(spec)
+        except ValidationError as err:
+            raise _form_error(err) from None
+        with self.lock:
+            sim = self.sim(account_sid)
+            call = sim.add_call(len(sim.calls), call_spec)
+            return self._call_json(account_sid, call.parent.sid, "queued", to, from_)
+
+    def _call_json(self, account_sid: str, sid: str, status: str, to: str, from_: str) -> dict[str, Any]:
+        sim = self.sim(account_sid)
+        uri = f"/{API_VERSION}/Accounts/{account_sid}/Calls/{sid}.json"
+        return {"sid": sid, "account_sid": account_sid, "to": to, "from": from_, "status": status,
+                "direction": "outbound-api", "api_version": API_VERSION,
+                "date_created": rfc2822(sim.epoch, float(sim.env.now)),
+                "date_updated": rfc2822(sim.epoch, float(sim.env.now)), "uri": uri,
+                "subresource_uris": {"recordings": uri.replace(".json", "/Recordings.json")}}
+
+    def _call(self, account_sid: str, call_sid: str) -> Any:
+        for c in self.sim(account_sid).calls:
+            if c.parent.sid == call_sid:
+                return c
+        raise NotFoundError(f"The requested resource /{API_VERSION}/Accounts/{account_sid}/Calls/{call_sid}.json "
+                            "was not found")
+
+    # ------------------------------------------------------------ recordings
+    def create_recording(self, account_sid: str, call_sid: str, form: dict[str, Any]) -> dict[str, Any]:
+        """POST /Calls/{CallSid}/Recordings.json (002 create).
+
+        Raises
+        ------
+        NotFoundError, InvalidRequestError
+            20404 unknown call; 21220 call not in progress; 20001 bad parameters.
+        """
+        try:
+            req = RestCreate.model_validate({"action": "create", **form})
+        except ValidationError as err:
+            raise _form_error(err) from None
+        with self.lock:
+            call = self._call(account_sid, call_sid)
+            rec = self.sim(account_sid).rest_create(call, req)
+            body = self._resource(account_sid, rec)
+            body["status"] = "in-progress"
+            return body
+
+    def update_recording(self, account_sid: str, owner: str, owner_sid: str, ref: str,
+                         form: dict[str, Any]) -> dict[str, Any]:
+        """POST /Calls/{CallSid}/Recordings/{Sid}.json or /Conferences/{ConferenceSid}/...
+
+        Raises
+        ------
+        NotFoundError, InvalidRequestError
+            20404, 16108, 16114, 21220, 20001.
+        """
+        try:
+            req = RestUpdate.model_validate({"action": "update", "recording": ref, **form})
+        except ValidationError as err:
+            raise _form_error(err) from None
+        with self.lock:
+            sim = self.sim(account_sid)
+            if owner == "Conferences":
+                conf = next((c for c in sim.conferences.values() if c.sid == owner_sid), None)
+                if conf is None:
+                    raise NotFoundError(f"Conference {owner_sid} was not found")
+                rec = sim.conference_update(req.model_copy(update={"conference": conf.name}))
+            else:
+                rec = sim.rest_update(self._call(account_sid, owner_sid), req)
+            body = self._resource(account_sid, rec)
+            body["status"] = "stopped" if req.Status == "stopped" else rec.status
+            return body
+
+    def fetch_recording(self, account_sid: str, sid: str, *, include_deleted: bool = True) -> dict[str, Any]:
+        """GET /Recordings/{Sid}.json.
+
+        Raises
+        ------
+        NotFoundError
+            20404.
+        """
+        row = self.store.get(account_sid, sid, now=self.now(account_sid), include_deleted=include_deleted)
+        if row is None:
+            raise NotFoundError(f"The requested resource /{API_VERSION}/Accounts/{account_sid}/Recordings/{sid}.json "
+                                "was not found")
+        return row.resource
+
+    def list_recordings(self, account_sid: str, *, page: int, page_size: int, **filters: Any) -> Page:
+        """A page of recordings, newest first.
+
+        Raises
+        ------
+        InvalidRequestError
+            20007 for a page size outside 1..1000.
+        """
+        if not 1 <= page_size <= MAX_PAGE_SIZE:
+            raise InvalidRequestError(20007, f"PageSize {page_size} is not allowed; allowed: 1 to {MAX_PAGE_SIZE}")
+        if page < 0:
+            raise InvalidRequestError(20001, f"Page {page} is not allowed; expected >= 0")
+        items = self.store.query(account_sid, now=self.now(account_sid), limit=page_size + 1,
+                                 offset=page * page_size, **filters)
+        return Page(items=items[:page_size], page=page, page_size=page_size, has_next=len(items) > page_size)
+
+    def delete_recording(self, account_sid: str, sid: str) -> None:
+        """DELETE /Recordings/{Sid}.json: only completed recordings; status deleted,
+        metadata kept 40 days, media gone at once.
+
+        Raises
+        ------
+        NotFoundError, InvalidRequestError
+            20404; 20009 when not completed.
+        """
+        row = self.store.get(account_sid, sid, now=self.now(account_sid), include_deleted=False)
+        if row is None:
+            raise NotFoundError(f"The requested resource /{API_VERSION}/Accounts/{account_sid}/Recordings/{sid}.json "
+                                "was not found")
+        if row.resource["status"] != "completed":
+            raise InvalidRequestError(20009, f"Recording {sid} is {row.resource['status']}; only completed "
+                                             "recordings can be deleted")
+        resource = dict(row.resource, status="deleted", duration=row.resource["duration"])
+        self.store.mark_deleted(account_sid, sid, resource, self.now(account_sid))
+
+    def media(self, account_sid: str, sid: str, fmt: str, requested_channels: int | None) -> tuple[bytes, str]:
+        """Media bytes and their type.
+
+        Raises
+        ------
+        NotFoundError
+            20404 (not completed, deleted or unknown); 16113 (two channels of a
+            one-channel recording).
+        """
+        resource = self.fetch_recording(account_sid, sid, include_deleted=False)
+        stored = self.store.load_media(sid) if resource["status"] == "completed" else None
+        if stored is None:
+            raise NotFoundError(f"The media of Recording {sid} is not available (status {resource['status']})")
+        return encode_media(stored[0], stored[1], sid=sid, fmt=fmt, requested_channels=requested_channels), \
+            MEDIA_TYPES[fmt]
+
+    # -------------------------------------------------------- configurations
+    def configuration_op(self, account_sid: str, op: str, ref: str | None = None,
+                         body: Any = None) -> RecordingConfiguration | list[RecordingConfiguration] | None:
+        """create / retrieve / list / update / delete a Recording Configuration (004).
+
+        Raises
+        ------
+        NotFoundError, InvalidRequestError
+        """
+        with self.lock:
+            store = self.sim(account_sid).configurations
+            if op == "list":
+                return store.list()
+            if op == "create":
+                item = store.create(body)
+            elif op == "update":
+                assert ref is not None
+                item = store.update(ref, body)
+            elif op == "delete":
+                assert ref is not None
+                item = store.retrieve(ref)
+                store.delete(ref)
+                self.store.delete_configuration(item.id)
+                return None
+            else:
+                assert ref is not None
+                return store.retrieve(ref)
+            self.store.save_configuration(account_sid, item.to_json())
+            return item
+
+    @staticmethod
+    def validate_configuration(body: Any) -> ConfigurationBody:
+        """Validate a v2 body (used by the fuzz tests)."""
+        return ConfigurationBody.model_validate(body)
+
+
+class _Forward:
+    """Event sink of one account's simulation: keep, and hand to the webhook sender."""
+
+    def __init__(self, backend: Backend, account_sid: str) -> None:
+        self.backend = backend
+        self.account_sid = account_sid
+
+    def emit(self, event: Event) -> None:
+        self.backend.events.append((self.account_sid, event))
+        if self.backend.on_event is not None and event.url and event.url.startswith(("http://", "https://")) \
+                and event.kind in ("recording-status-callback", "transcribe-callback", "twiml-request"):
+            if event.kind == "twiml-request":
+                return  # TwiML requests are made synchronously by the fetcher
+            self.backend.on_event(self.account_sid, event)
+
+
+def error_of(exc: Exception) -> ApiError:
+    """Any recsim error as an ApiError (400 for invalid input)."""
+    if isinstance(exc, ApiError):
+        return exc
+    if isinstance(exc, RecsimError):
+        return InvalidRequestError(20001, str(exc))
+    raise exc
