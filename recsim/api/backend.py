@@ -112,7 +112,7 @@ class Backend:
                 sim.on_update = lambda rec, a=sid: self._save(a, rec)
                 if self.twiml_fetcher is not None:
                     fetch = self.twiml_fetcher
-                    sim.twiml_fetcher = lambda url, method, params, a=sid: fetch(a, url, method, params)
+                    sim.twiml_fetcher = lambda url, method, params, a=sid, f=fetch: f(a, url, method, params)
                 for cfg in self.store.configurations(sid):
                     body = {k: cfg[k] for k in ("unique_name", "description", "configuration")}
                     if cfg["id"] not in {c.id for c in sim.configurations.list()}:
