@@ -1,8 +1,10 @@
 """The ``recsim`` command line (argument parsing and printing only).
 
     recsim run [SCENARIO] [--out DIR] [--format wav,mp3]
+    recsim serve [--port 8080] [--clock realtime|manual] [--db FILE] [--account AC...:TOKEN]
 
 With no SCENARIO, ``run`` uses the bundled default scenario (examples/default.yaml).
+``serve`` starts the local REST emulator on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -83,6 +85,35 @@ def _cmd_run(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def _account(value: str) -> tuple[str, str]:
+    sid, sep, token = value.partition(":")
+    if not sep or not token or len(sid) != 34 or not sid.startswith("AC"):
+        raise argparse.ArgumentTypeError(f"{value!r}: expected ACCOUNT_SID:AUTH_TOKEN (AC + 32 hex characters)")
+    return sid, token
+
+
+DEFAULT_ACCOUNT = ("AC" + "0" * 32, "recsim")
+
+
+def _cmd_serve(args: argparse.Namespace, console: Console) -> int:
+    import uvicorn
+
+    from recsim.server import build
+
+    scenario = load_scenario(args.scenario) if args.scenario else None
+    accounts = dict(args.account or [DEFAULT_ACCOUNT])
+    app, backend, sender = build(accounts=accounts, scenario=scenario, db=args.db, media_dir=args.media_dir,
+                                 clock=args.clock, speed=args.speed, media_auth=not args.no_media_auth,
+                                 webhook_timeout_s=args.webhook_timeout, webhook_retries=args.webhook_retries)
+    console.print(f"recsim serve on http://{args.host}:{args.port} ({args.clock} clock); accounts: "
+                  + ", ".join(f"{sid}:{token}" for sid, token in accounts.items()))
+    try:
+        uvicorn.run(app, host=args.host, port=args.port, log_level="warning")  # type: ignore[arg-type]
+    finally:
+        sender.close()
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``recsim`` command; returns the exit status."""
     parser = argparse.ArgumentParser(prog="recsim", description=__doc__.split("\n")[0])
@@ -93,11 +124,27 @@ def main(argv: list[str] | None = None) -> int:
     p_run.add_argument("--format", type=_formats, default=("wav",),
                        help="media formats, comma separated: wav, mp3 (default: wav)")
     p_run.add_argument("--quiet", action="store_true", help="print nothing on success")
+    p_srv = sub.add_parser("serve", help="local Recordings REST API that the official twilio client can drive")
+    p_srv.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
+    p_srv.add_argument("--port", type=int, default=8080, help="port (default 8080)")
+    p_srv.add_argument("--clock", choices=("realtime", "manual"), default="realtime",
+                       help="simulated time follows wall time x speed, or moves by POST /recsim/clock/advance")
+    p_srv.add_argument("--speed", type=float, default=1.0, help="simulated seconds per wall second (realtime)")
+    p_srv.add_argument("--db", default=":memory:", help="SQLite file for metadata (default in memory)")
+    p_srv.add_argument("--media-dir", default="recsim-media", help="folder of media files (default recsim-media)")
+    p_srv.add_argument("--scenario", help="scenario YAML giving parties, apps, account settings, configurations")
+    p_srv.add_argument("--account", type=_account, action="append",
+                       help="ACCOUNT_SID:AUTH_TOKEN (repeatable; default AC000...0:recsim)")
+    p_srv.add_argument("--no-media-auth", action="store_true", help="serve media without HTTP Basic auth")
+    p_srv.add_argument("--webhook-timeout", type=float, default=5.0, help="seconds per webhook request")
+    p_srv.add_argument("--webhook-retries", type=int, default=2, help="retries of a failed status callback")
     args = parser.parse_args(argv)
     console = Console()
     if not console.is_terminal:
         console = Console(width=150)
     try:
+        if args.command == "serve":
+            return _cmd_serve(args, console)
         return _cmd_run(args, console)
     except (RecsimError, FileNotFoundError) as exc:
         Console(stderr=True).print(f"[bold red]recsim: error:[/] {exc}", highlight=False, markup=True)

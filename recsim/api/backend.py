@@ -298,8 +298,8 @@ class Backend:
         """
         if not 1 <= page_size <= MAX_PAGE_SIZE:
             raise InvalidRequestError(20007, f"PageSize {page_size} is not allowed; allowed: 1 to {MAX_PAGE_SIZE}")
-        if page < 0:
-            raise InvalidRequestError(20001, f"Page {page} is not allowed; expected >= 0")
+        if not 0 <= page <= 10**9:
+            raise InvalidRequestError(20001, f"Page {page} is not allowed; expected 0 to 1000000000")
         items = self.store.query(account_sid, now=self.now(account_sid), limit=page_size + 1,
                                  offset=page * page_size, **filters)
         return Page(items=items[:page_size], page=page, page_size=page_size, has_next=len(items) > page_size)

@@ -200,10 +200,9 @@ def create_app(backend: Backend, *, media_auth: bool = True, tick_s: float = 0.0
     # -------------------------------------------------------------- lists
     def _list(request: Request, acct: str, path: str, **fixed: Any) -> JSONResponse:
         q = request.query_params
-        page_size = _int_param(q, "PageSize", DEFAULT_PAGE_SIZE) or DEFAULT_PAGE_SIZE
-        if q.get("PageSize") is not None and int(q["PageSize"]) <= 0:
-            page_size = int(q["PageSize"])
-        page = _int_param(q, "Page", 0) or 0
+        page_size = _int_param(q, "PageSize", DEFAULT_PAGE_SIZE)
+        page = _int_param(q, "Page", 0)
+        assert page_size is not None and page is not None
         filters: dict[str, Any] = dict(fixed)
         if q.get("CallSid"):
             filters["call_sid"] = q["CallSid"]
