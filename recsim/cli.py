@@ -102,7 +102,7 @@ def _cmd_serve(args: argparse.Namespace, console: Console) -> int:
 
     scenario = load_scenario(args.scenario) if args.scenario else None
     accounts = dict(args.account or [DEFAULT_ACCOUNT])
-    app, backend, sender = build(accounts=accounts, scenario=scenario, db=args.db, media_dir=args.media_dir,
+    app, _backend, sender = build(accounts=accounts, scenario=scenario, db=args.db, media_dir=args.media_dir,
                                  clock=args.clock, speed=args.speed, media_auth=not args.no_media_auth,
                                  webhook_timeout_s=args.webhook_timeout, webhook_retries=args.webhook_retries)
     console.print(f"recsim serve on http://{args.host}:{args.port} ({args.clock} clock); accounts: "

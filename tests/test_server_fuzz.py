@@ -112,7 +112,7 @@ def test_malformed_reads_never_fail_with_500(setup: Any, query: dict[str, str], 
                          lambda kids: st.lists(kids, max_size=3) | st.dictionaries(text, kids, max_size=3),
                          max_leaves=8))
 def test_malformed_configurations_are_4xx(setup: Any, body: Any) -> None:
-    client, backend, _, _ = setup
+    client, _backend, _, _ = setup
     r = client.post("/v2/Configurations/Recording", json=body, auth=AUTH)
     assert 400 <= r.status_code < 500 and _is_twilio_error(r), r.text
     r = client.put("/v2/Configurations/Recording/none", json=body, auth=AUTH)
