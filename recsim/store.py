@@ -41,6 +41,8 @@ CREATE TABLE IF NOT EXISTS recordings (
     resource TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS recordings_by_account ON recordings (account_sid, created, sid);
+CREATE INDEX IF NOT EXISTS recordings_by_call ON recordings (account_sid, call_sid, created);
+CREATE INDEX IF NOT EXISTS recordings_by_conference ON recordings (account_sid, conference_sid, created);
 CREATE TABLE IF NOT EXISTS configurations (
     id TEXT PRIMARY KEY,
     account_sid TEXT NOT NULL,
