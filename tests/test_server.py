@@ -272,3 +272,80 @@ def test_restart_keeps_recordings_and_media(tmp_path: Path, hook: WebhookApp) ->
         assert again.get(f"/Recordings/{rec.sid}.wav").content == before
     finally:
         again.close()
+
+
+def test_conference_recordings_over_the_api(emu: Emulator) -> None:
+    emu.hook.twiml = ("<Response><Dial><Conference record='record-from-start' trim='do-not-trim'>room"
+                      "</Conference></Dial></Response>")
+    call = _start_call(emu)
+    (rec,) = emu.client.recordings.list()
+    cf = rec.conference_sid
+    assert cf.startswith("CF") and rec.source == "Conference"
+    assert [r.sid for r in emu.client.conferences(cf).recordings.list()] == [rec.sid]
+    paused = emu.client.conferences(cf).recordings("Twilio.CURRENT").update(status="paused", pause_behavior="skip")
+    assert paused.status == "paused"
+    with pytest.raises(TwilioRestException) as e:
+        emu.client.conferences(cf).recordings(rec.sid).update(status="stopped")
+    assert e.value.status == 400
+    del call
+
+
+def test_wire_details(emu: Emulator) -> None:
+    """Space-separated RecordingStatusCallbackEvent, DateCreated as date-time and with
+    inequalities, media only once completed, the Transcriptions list."""
+    call = _start_call(emu)
+    r = httpx.post(f"{emu.server.url}/2010-04-01/Accounts/{AC}/Calls/{call.sid}/Recordings.json", auth=(AC, TOKEN),
+                   data={"RecordingStatusCallback": f"{emu.hook.url}/status",
+                         "RecordingStatusCallbackEvent": "in-progress completed"})
+    assert r.status_code == 201
+    sid = r.json()["sid"]
+    assert emu.get(f"/Recordings/{sid}.wav").status_code == 404  # not completed yet
+    emu.advance(2.0)
+    emu.client.calls(call.sid).recordings(sid).update(status="stopped")
+    emu.advance(3.0)
+    emu.sender.drain()
+    assert [h.params["RecordingStatus"] for h in emu.hook.hits if h.path == "/status"] == ["in-progress", "completed"]
+    created = emu.client.recordings(sid).fetch().date_created
+    iso = created.strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert len(emu.get("/Recordings.json", DateCreated=iso).json()["recordings"]) == 1
+    assert len(emu.get("/Recordings.json", **{"DateCreated<": "2025-12-31"}).json()["recordings"]) == 0
+    assert len(emu.get("/Recordings.json", **{"DateCreated>": "2025-12-31"}).json()["recordings"]) == 1
+    assert len(emu.client.recordings.list(date_created_after=created)) == 1
+    assert emu.get(f"/Recordings/{sid}/Transcriptions.json").json()["transcriptions"] == []
+
+
+def test_realtime_clock_and_media_without_auth(tmp_path: Path, hook: WebhookApp) -> None:
+    app, backend, sender = build(accounts={AC: TOKEN}, db=":memory:", media_dir=tmp_path / "m", clock="realtime",
+                                 speed=200.0, media_auth=False)
+    with UvicornThread(app) as server:
+        import time
+
+        time.sleep(0.2)
+        now = httpx.get(f"{server.url}/recsim/clock").json()["now"]
+        assert now > 10.0  # 0.2 s of wall time at 200x
+        client = Client(AC, TOKEN)
+        client.api.base_url = server.url
+        call = client.calls.create(to="+1", from_="+2", twiml="<Response><Pause length='30'/></Response>")
+        time.sleep(0.05)
+        rec = client.calls(call.sid).recordings.create()
+        time.sleep(0.05)
+        client.calls(call.sid).recordings(rec.sid).update(status="stopped")
+        time.sleep(0.1)
+        r = httpx.get(f"{server.url}/2010-04-01/Accounts/{AC}/Recordings/{rec.sid}.wav")  # no auth
+        assert r.status_code == 200 and r.headers["content-type"] == "audio/x-wav"
+    sender.close()
+    del backend
+
+
+def test_start_a_scenario_over_the_control_endpoint(emu: Emulator) -> None:
+    yaml_text = (
+        "parties: {'+1500': {audio: {synthetic: {seconds: 5}}}}\n"
+        "calls:\n  - {from: '+1500', to: '+1600', twiml: \"<Response><Start><Recording/></Start>"
+        "<Pause length='4'/></Response>\"}\n")
+    r = httpx.post(f"{emu.server.url}/recsim/scenario", content=yaml_text)
+    assert r.json() == {"calls_started": 1}
+    emu.advance(10.0)
+    (rec,) = emu.client.recordings.list()
+    assert (rec.source, rec.status, rec.channels) == ("StartCallRecordingTwiML", "completed", 2)
+    bad = httpx.post(f"{emu.server.url}/recsim/scenario", content="calls: [{from: x}]")
+    assert bad.status_code == 400 and bad.json()["code"] == 20001

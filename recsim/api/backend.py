@@ -120,6 +120,17 @@ class Backend:
                 self.sims[sid] = sim
             self._wall0 = time.monotonic()
 
+    def load(self, scenario: Scenario) -> int:
+        """Use ``scenario`` (parties, apps, settings, configurations) and start its calls
+        in every account's simulation from time 0; returns the number of calls started."""
+        with self.lock:
+            self.base = scenario
+            self.reset()
+            for sim in self.sims.values():
+                for i, spec in enumerate(scenario.calls):
+                    sim.add_call(i, spec)
+            return len(scenario.calls)
+
     def sim(self, account_sid: str) -> Simulation:
         """The simulation of an account.
 

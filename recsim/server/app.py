@@ -352,6 +352,19 @@ def create_app(backend: Backend, *, media_auth: bool = True, tick_s: float = 0.0
             raise InvalidRequestError(20001, "seconds must be a number") from None
         return JSONResponse({"mode": backend.clock, "now": backend.advance(seconds)})
 
+    @app.post("/recsim/scenario")
+    async def start_scenario(request: Request) -> JSONResponse:
+        import yaml
+
+        from recsim.scenario import scenario_from_dict
+
+        try:
+            data = yaml.safe_load((await request.body()).decode("utf-8"))
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            raise InvalidRequestError(20001, f"The scenario is not valid YAML: {exc}") from None
+        scenario = scenario_from_dict(data, source="POST /recsim/scenario")
+        return JSONResponse({"calls_started": backend.load(scenario)})
+
     @app.post("/recsim/reset")
     async def reset() -> JSONResponse:
         backend.reset()
