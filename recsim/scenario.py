@@ -94,18 +94,28 @@ class Synthetic(_Model):
     pitch_hz: float = Field(default=120.0, gt=40, lt=500)
 
 
+class Talker(_Model):
+    """A slice of one of the shared synthetic voices (``recsim.traffic.talker_bank``):
+    cheap speech for thousands of calls."""
+
+    voice: int = Field(ge=0, lt=8)
+    offset_s: float = Field(ge=0)
+    seconds: float = Field(gt=0)
+
+
 class AudioClip(_Model):
-    """One clip of a party's audio: a file (any rate / format) or a synthetic talker,
-    starting ``at`` seconds after the party's leg is answered."""
+    """One clip of a party's audio: a file (any rate / format), a synthetic talker, or a
+    slice of a shared voice, starting ``at`` seconds after the party's leg is answered."""
 
     file: str | None = None
     synthetic: Synthetic | None = None
+    talker: Talker | None = None
     at: float = Field(default=0.0, ge=0)
 
     @model_validator(mode="after")
     def _one_source(self) -> AudioClip:
-        if (self.file is None) == (self.synthetic is None):
-            raise ValueError("give exactly one of 'file' or 'synthetic'")
+        if sum(x is not None for x in (self.file, self.synthetic, self.talker)) != 1:
+            raise ValueError("give exactly one of 'file', 'synthetic' or 'talker'")
         return self
 
 
@@ -270,6 +280,7 @@ class Scenario(_Model):
     parties: dict[str, PartySpec] = Field(default_factory=dict)
     recording_configurations: list[ConfigurationSpec] = Field(default_factory=list)
     calls: list[CallSpec] = Field(default_factory=list)
+    traffic: Any = None  # recsim.traffic.Traffic, expanded into calls by load_scenario
     base_dir: Path = Field(default=Path("."), exclude=True)
     source: str = Field(default="<dict>", exclude=True)
 
@@ -312,6 +323,10 @@ def scenario_from_dict(data: dict[str, Any], *, base_dir: Path | str = ".", sour
     if not isinstance(data, dict):
         raise ScenarioError(f"{source}: the scenario must be a mapping, got {type(data).__name__}")
     try:
+        if data.get("traffic") is not None:
+            from recsim.traffic import expand_traffic
+
+            data = expand_traffic(data, source=source)
         return Scenario.model_validate({**data, "base_dir": Path(base_dir), "source": source})
     except ValidationError as err:
         raise _format_error(source, err) from None

@@ -1,0 +1,214 @@
+"""Traffic: a scenario that describes arrivals and a mix of call templates instead of
+listing calls; expanded into ordinary calls, deterministically.
+
+::
+
+    traffic:
+      calls: 10000                                   # or span_s: 3600
+      arrivals: {process: poisson, rate_per_s: 2.0}  # or {process: fixed, interval_s: 0.5}
+      call_seconds: {dist: uniform, low: 50, high: 70}
+      talk: {spurt_s: {dist: uniform, low: 1, high: 5}, pause_s: {dist: uniform, low: 0.3, high: 1.5}}
+      mix:
+        - {template: voicemail, weight: 4}
+        - {template: dual_dial, weight: 3}
+        - {template: payment_pause, weight: 2}
+        - {template: outbound_record, weight: 1}
+        - {template: conference, weight: 1, participants: 3}
+      callback_url: https://app.example.com/recording-status
+
+Unit ``i`` (one call, or the participants of one conference) draws everything from
+``SeedSequence(seed, spawn_key=(3, i))``; arrival times are the cumulative sum of one
+seeded stream of gaps. So a unit's calls, and so its outputs, depend only on the seed and
+its index. Voices are slices of eight shared synthetic talkers (:func:`talker_bank`),
+so speech for thousands of calls costs no synthesis per call.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
+
+from recsim.audio import speech_like
+
+__all__ = ["TEMPLATES", "Traffic", "expand_traffic", "talker_bank"]
+
+TEMPLATES = ("voicemail", "dual_dial", "payment_pause", "outbound_record", "conference")
+BANK_VOICES = 8
+BANK_SECONDS = 180.0
+
+
+class _M(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Dist(_M):
+    """A distribution of seconds: fixed (value), uniform (low, high), normal (mean, sd,
+    clipped at low), lognormal (mean, sd of the underlying normal)."""
+
+    dist: Literal["fixed", "uniform", "normal", "lognormal"] = "fixed"
+    value: float = Field(default=60.0, gt=0)
+    low: float = Field(default=1.0, gt=0)
+    high: float = Field(default=2.0, gt=0)
+    mean: float = 1.0
+    sd: float = Field(default=0.0, ge=0)
+
+    def draw(self, rng: np.random.Generator) -> float:
+        if self.dist == "fixed":
+            return self.value
+        if self.dist == "uniform":
+            return float(rng.uniform(self.low, self.high))
+        if self.dist == "normal":
+            return max(self.low, float(rng.normal(self.mean, self.sd)))
+        return float(rng.lognormal(self.mean, self.sd))
+
+
+class Arrivals(_M):
+    """Poisson arrivals at ``rate_per_s``, or one call every ``interval_s``."""
+
+    process: Literal["poisson", "fixed"] = "poisson"
+    rate_per_s: float = Field(default=1.0, gt=0)
+    interval_s: float = Field(default=1.0, gt=0)
+
+
+class Talk(_M):
+    """Talk spurts and pauses of a party."""
+
+    spurt_s: Dist = Field(default_factory=lambda: Dist(dist="uniform", low=1.0, high=5.0))
+    pause_s: Dist = Field(default_factory=lambda: Dist(dist="uniform", low=0.3, high=1.5))
+
+
+class MixEntry(_M):
+    """One template of the mix, its weight and (conferences) its participant count."""
+
+    template: Literal["voicemail", "dual_dial", "payment_pause", "outbound_record", "conference"]
+    weight: float = Field(default=1.0, gt=0)
+    participants: int = Field(default=3, ge=2, le=10)
+
+
+class Traffic(_M):
+    """The ``traffic`` section of a scenario."""
+
+    calls: int | None = Field(default=None, ge=1, le=10_000_000)
+    span_s: float | None = Field(default=None, gt=0)
+    arrivals: Arrivals = Field(default_factory=Arrivals)
+    call_seconds: Dist = Field(default_factory=lambda: Dist(value=60.0))
+    talk: Talk = Field(default_factory=Talk)
+    mix: list[MixEntry] = Field(min_length=1)
+    callback_url: str | None = None
+
+
+@lru_cache(maxsize=4)
+def talker_bank(seed: int) -> tuple[np.ndarray, ...]:
+    """Eight synthetic voices of 180 s each (int16, 8 kHz), seeded by the scenario."""
+    return tuple(
+        speech_like(BANK_SECONDS, seed=seed * 1000 + v, pitch_hz=100.0 + 20.0 * v, pauses=False, level_dbfs=-20.0)
+        for v in range(BANK_VOICES)
+    )
+
+
+def _talk(rng: np.random.Generator, talk: Talk, start: float, end: float, voice: int) -> list[dict[str, Any]]:
+    """Talker clips alternating with pauses over [start, end) seconds."""
+    clips = []
+    t = start
+    while t < end:
+        spurt = min(talk.spurt_s.draw(rng), end - t, 20.0)
+        if spurt > 0.05:
+            clips.append({"talker": {"voice": voice, "offset_s": round(float(rng.uniform(0, BANK_SECONDS - 21)), 3),
+                                     "seconds": round(spurt, 3)}, "at": round(t, 3)})
+        t += spurt + talk.pause_s.draw(rng)
+    return clips
+
+
+def _number(prefix: int, i: int, k: int = 0) -> str:
+    return f"+1{prefix:03d}{i:06d}{k}"
+
+
+def _unit(template: MixEntry, i: int, start: float, rng: np.random.Generator, tr: Traffic) -> tuple[list, dict]:
+    """The calls and parties of unit ``i``."""
+    call_s = max(10.0, tr.call_seconds.draw(rng))
+    cb = f' recordingStatusCallback="{tr.callback_url}"' if tr.callback_url else ""
+    caller, agent, app = _number(555, i), _number(666, i), "+15559990000"
+    v1, v2 = int(rng.integers(BANK_VOICES)), int(rng.integers(BANK_VOICES))
+    parties: dict[str, Any] = {}
+    calls: list[dict[str, Any]] = []
+    t = template.template
+    if t == "voicemail":
+        parties[caller] = {"audio": _talk(rng, tr.talk, 4.5, call_s - 6.0, v1)}
+        calls.append({"from": caller, "to": app, "start_s": start,
+                      "twiml": f'<Response><Say>Please leave a message after the beep.</Say><Record maxLength='
+                               f'"{int(call_s)}" action="https://app.example.com/done"{cb}/></Response>',
+                      "events": [{"at": call_s, "hangup": "caller"}]})
+    elif t in ("dual_dial", "payment_pause"):
+        answer = float(rng.uniform(1.0, 4.0))
+        parties[caller] = {"audio": _talk(rng, tr.talk, answer, call_s, v1)}
+        parties[agent] = {"audio": _talk(rng, tr.talk, 0.0, call_s - answer, v2), "answer_delay_s": answer,
+                          "hangup_after_s": call_s - answer}
+        if t == "dual_dial":
+            twiml = f'<Response><Start><Recording{cb}/></Start><Dial><Number>{agent}</Number></Dial></Response>'
+            events: list[dict[str, Any]] = []
+        else:
+            twiml = (f'<Response><Dial record="record-from-answer-dual"{cb}><Number>{agent}</Number></Dial>'
+                     "</Response>")
+            pause = round(call_s * float(rng.uniform(0.3, 0.5)), 3)
+            events = [{"at": pause, "rest": {"action": "update", "Status": "paused", "PauseBehavior": "skip"}},
+                      {"at": round(pause + call_s * 0.15, 3), "rest": {"action": "update", "Status": "in-progress"}}]
+        calls.append({"from": caller, "to": app, "start_s": start, "twiml": twiml, "events": events})
+    elif t == "outbound_record":
+        answer = float(rng.uniform(1.0, 6.0))
+        parties[caller] = {"audio": _talk(rng, tr.talk, 3.0, call_s - answer, v1), "answer_delay_s": answer,
+                           "hangup_after_s": call_s - answer}
+        rec: dict[str, Any] = {"Record": True, "RecordingChannels": "dual"}
+        if tr.callback_url:
+            rec["RecordingStatusCallback"] = tr.callback_url
+        calls.append({"from": app, "to": caller, "direction": "outbound-api", "start_s": start, "record": rec,
+                      "twiml": f'<Response><Say>This is a reminder from Acme.</Say><Pause length="{int(call_s)}"/>'
+                               "</Response>"})
+    else:
+        room = f"room-{i}"
+        for k in range(template.participants):
+            who = _number(777, i, k)
+            join = 0.0 if k == 0 else float(rng.uniform(0.5, 5.0))
+            parties[who] = {"audio": _talk(rng, tr.talk, 1.0, call_s - join, int(rng.integers(BANK_VOICES)))}
+            attrs = (f' record="record-from-start" endConferenceOnExit="true"{cb}' if k == 0
+                     else ' startConferenceOnEnter="false"')
+            calls.append({"from": who, "to": app, "start_s": round(start + join, 3),
+                          "twiml": f"<Response><Dial><Conference{attrs}>{room}</Conference></Dial></Response>",
+                          "events": [{"at": round(call_s - join, 3), "hangup": "caller"}]})
+    return calls, parties
+
+
+def expand_traffic(data: dict[str, Any], *, source: str = "<dict>") -> dict[str, Any]:
+    """Replace ``traffic`` by concrete ``calls`` and ``parties`` (kept after any listed
+    calls). Raises pydantic's ValidationError for an invalid section (the loader turns
+    it into a ScenarioError naming the field)."""
+    tr = Traffic.model_validate(data["traffic"])
+    seed = int(data.get("seed", 0))
+    if tr.calls is None and tr.span_s is None:
+        tr = tr.model_copy(update={"calls": 100})
+    gaps_rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(2,)))
+    weights = np.array([m.weight for m in tr.mix], dtype=np.float64)
+    weights /= weights.sum()
+    calls = list(data.get("calls") or [])
+    parties = dict(data.get("parties") or {})
+    t = 0.0
+    i = 0
+    limit = tr.calls if tr.calls is not None else 10_000_000
+    while i < limit:
+        if tr.arrivals.process == "poisson":
+            t += float(gaps_rng.exponential(1.0 / tr.arrivals.rate_per_s)) if i else 0.0
+        else:
+            t = i * tr.arrivals.interval_s
+        if tr.span_s is not None and t > tr.span_s:
+            break
+        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(3, i)))
+        entry = tr.mix[int(rng.choice(len(tr.mix), p=weights))]
+        unit_calls, unit_parties = _unit(entry, i, round(t, 3), rng, tr)
+        calls += unit_calls
+        parties.update(unit_parties)
+        i += 1
+    out = {k: v for k, v in data.items() if k != "traffic"}
+    out.update(calls=calls, parties=parties)
+    return out
