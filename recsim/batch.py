@@ -114,20 +114,20 @@ def run_shard(scenario: Scenario, indices: list[int], out_dir: str | Path, forma
         calls[i] = sim.add_call(i, scenario.calls[i])
     sim.env.run()
     index_of = {leg.sid: i for i, c in calls.items() for leg in c.legs}
-    for i, c in calls.items():
-        for k, r in enumerate(c.recordings):
-            order[r.sid] = k
+    for c in calls.values():
+        for k, rec in enumerate(c.recordings):
+            order[rec.sid] = k
     for conf in sim.conferences.values():
-        for k, r in enumerate(conf.recordings):
-            order[r.sid] = 1000 + k
+        for k, rec in enumerate(conf.recordings):
+            order[rec.sid] = 1000 + k
     seq: Counter[int] = Counter()
     events = []
     for e in sink.events:
         ci = index_of.get(e.call_sid or "", -1)
         events.append({"key": [e.time, ci, seq[ci]], "event": e.to_json()})
         seq[ci] += 1
-    for r in recs:
-        r["key"] = [r["start"], index_of.get(r["resource"]["call_sid"], -1), order.get(r["sid"], 0)]
+    for row in recs:
+        row["key"] = [row["start"], index_of.get(row["resource"]["call_sid"], -1), order.get(row["sid"], 0)]
     result = {"shard": shard_id, "calls": len(indices), "recordings": recs, "events": events}
     shard_dir = out / ".shards"
     shard_dir.mkdir(exist_ok=True)
