@@ -25,10 +25,11 @@ from typing import Any
 import numpy as np
 
 from recsim.api import recording_json
+from recsim.runner import with_callbacks
 from recsim.audio import SAMPLE_RATE, encode_mp3, encode_wav
 from recsim.scenario import Scenario
 from recsim.sim.callbacks import MemorySink
-from recsim.sim.recording import Recording
+from recsim.sim.recording import Recording, timeline
 from recsim.sim.simulation import Simulation
 
 __all__ = ["BatchResult", "plan_shards", "run_batch", "run_shard"]
@@ -103,7 +104,7 @@ def run_shard(scenario: Scenario, indices: list[int], out_dir: str | Path, forma
         recs.append({"resource": recording_json(rec, account_sid=sim.account_sid, epoch=sim.epoch),
                      "source": rec.options.source, "status": rec.status, "channels": rec.options.n_channels,
                      "duration_s": a.samples.shape[0] / SAMPLE_RATE if rec.status == "completed" else 0.0,
-                     "error_code": rec.error_code, "start": rec.start, "sid": rec.sid})
+                     "error_code": rec.error_code, "start": rec.start, "sid": rec.sid, "timeline": timeline(rec)})
         a.samples = a.samples[:0]
         a.stored = None
         a.dropped = True
@@ -127,6 +128,7 @@ def run_shard(scenario: Scenario, indices: list[int], out_dir: str | Path, forma
         events.append({"key": [e.time, ci, seq[ci]], "event": e.to_json()})
         seq[ci] += 1
     for row in recs:
+        row["timeline"] = with_callbacks(row["timeline"], sink.events)
         row["key"] = [row["start"], index_of.get(row["resource"]["call_sid"], -1), order.get(row["sid"], 0)]
     result = {"shard": shard_id, "calls": len(indices), "recordings": recs, "events": events}
     shard_dir = out / ".shards"
@@ -254,6 +256,7 @@ def _merge(out: Path, n_shards: int, skipped: int, n_calls: int) -> BatchResult:
     events.sort(key=lambda e: e["key"])
     _write(out / "recordings.json", (json.dumps([r["resource"] for r in recs], indent=2) + "\n").encode())
     _write(out / "events.jsonl", "".join(json.dumps(e["event"]) + "\n" for e in events).encode())
+    _write(out / "timelines.jsonl", "".join(json.dumps(r["timeline"]) + "\n" for r in recs).encode())
     durations = np.array([r["duration_s"] for r in recs if r["status"] == "completed"] or [0.0])
     summary = BatchResult(
         out_dir=out,

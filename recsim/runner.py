@@ -10,7 +10,9 @@ Outputs of a run with ``out_dir`` (README "Outputs"):
   returns it (:func:`recsim.api.recording_json`), in creation order;
 - ``events.jsonl``: one line per callback, request or warning, in simulated-time order;
 - ``media/{RecordingSid}.wav`` (and ``.mp3``): completed recordings, channels per the
-  recording. Files are written to a temporary name and renamed.
+  recording. Files are written to a temporary name and renamed;
+- ``timelines.jsonl``: where each recording's samples sit on the simulated time axis
+  (captured, paused, no-media, trimmed spans; keys, beep, callbacks), for ``recsim plot``.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from recsim.audio import SAMPLE_RATE, encode_mp3, encode_wav
 from recsim.errors import ScenarioError
 from recsim.scenario import Scenario
 from recsim.sim.callbacks import Event, MemorySink
-from recsim.sim.recording import Recording
+from recsim.sim.recording import Recording, timeline
 from recsim.sim.simulation import Simulation
 
 __all__ = ["FORMATS", "RecordingResult", "RunResult", "run"]
@@ -119,6 +121,12 @@ class RunResult:
                 and (call_sid is None or e.call_sid == call_sid)]
 
 
+def with_callbacks(tl: dict[str, Any], events: list[Event]) -> dict[str, Any]:
+    """A timeline with the times of its recording's status callbacks."""
+    return {**tl, "callbacks": [[e.time, e.parameters.get("RecordingStatus")] for e in events
+                                if e.recording_sid == tl["sid"] and e.kind == "recording-status-callback"]}
+
+
 def _atomic_write(path: Path, data: bytes) -> None:
     tmp = path.with_name(path.name + ".part")
     tmp.write_bytes(data)
@@ -132,6 +140,7 @@ class _Writer:
         self.formats = tuple(formats)
         self.keep = keep_samples
         self.call_index: dict[str, int] = {}
+        self.timelines: dict[str, dict[str, Any]] = {}
         self.results: list[RecordingResult] = []
         if out_dir is not None:
             (out_dir / "media").mkdir(parents=True, exist_ok=True)
@@ -146,6 +155,7 @@ class _Writer:
                 data = encode_wav(x) if fmt == "wav" else encode_mp3(x)
                 _atomic_write(self.out_dir / "media" / f"{rec.sid}.{fmt}", data)
             rec.media_written = True
+        self.timelines[rec.sid] = timeline(rec)
         if rec.leg.sid not in self.call_index:
             self.call_index = {leg.sid: c.index for c in self.sim.calls for leg in c.legs}
         self.results.append(RecordingResult(
@@ -236,4 +246,6 @@ def run(
         _atomic_write(out / "recordings.json", (json.dumps(doc, indent=2) + "\n").encode())
         lines = "".join(json.dumps(e.to_json(), sort_keys=False) + "\n" for e in sink.events)
         _atomic_write(out / "events.jsonl", lines.encode())
+        _atomic_write(out / "timelines.jsonl", "".join(
+            json.dumps(with_callbacks(writer.timelines[r.sid], sink.events)) + "\n" for r in results).encode())
     return RunResult(recordings=results, events=sink.events, out_dir=out, account_sid=sim.account_sid)

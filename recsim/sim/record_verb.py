@@ -132,6 +132,7 @@ def execute_record(sim: Simulation, call: Call, verb: Record, doc: Document) -> 
             yield env.timeout(tone.shape[0] / SAMPLE_RATE)
         t0 = float(env.now)
         rec = sim.start_recording(call, leg, _options(sim, verb), t0)
+        rec.beep = verb.play_beep
         end = find_record_end(sim, leg, t0=t0, timeout=verb.timeout, finish_on_key=verb.finish_on_key,
                               max_length=max_length)
         yield env.timeout(max(0.0, end.time - env.now))
@@ -143,6 +144,7 @@ def execute_record(sim: Simulation, call: Call, verb: Record, doc: Document) -> 
     stop_at = end.time
     if end.reason == "key":
         stop_at = max(rec.start, end.time - sim.account.finish_on_key_tail_loss_s)
+    rec.end_reason = end.reason
     sim.stop_recording(rec, stop_at)
     if hung:
         sim.end_leg(call, leg, float(env.now))

@@ -26,7 +26,7 @@ from recsim.sim.media import to_sample
 if TYPE_CHECKING:
     from recsim.sim.call import Leg
 
-__all__ = ["Assembly", "CallbackSpec", "Recording", "RecordingOptions", "assemble", "whole_seconds"]
+__all__ = ["Assembly", "CallbackSpec", "Recording", "RecordingOptions", "assemble", "timeline", "whole_seconds"]
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,7 @@ class Assembly:
     trimmed: int
     silent: bool
     dropped: bool = False  # samples released after writing (bounded memory)
+    trim_start: int = 0  # first kept sample of the untrimmed samples
 
 
 def whole_seconds(n_samples: int, rounding: str) -> int:
@@ -125,6 +126,8 @@ class Recording:
         self.completed_at: float | None = None
         self.media_written = False
         self.conference_sid: str | None = None
+        self.end_reason: str | None = None  # <Record>: timeout, key, max-length, hangup
+        self.beep = False  # <Record> played a beep before capture
 
     @property
     def active(self) -> bool:
@@ -252,7 +255,7 @@ def assemble(
     empty = np.zeros((0,) if nch == 1 else (0, 2), dtype=np.int16)
     samples = np.concatenate(parts) if len(parts) > 1 else (parts[0] if parts else empty)
     untrimmed = samples.shape[0]
-    trimmed_view, (_start, b) = trim_silence(samples, threshold_dbfs=threshold_dbfs, frame_s=frame_s)
+    trimmed_view, (t_start, b) = trim_silence(samples, threshold_dbfs=threshold_dbfs, frame_s=frame_s)
     silent = b == 0
     if rec.options.trim:
         samples = trimmed_view
@@ -268,4 +271,50 @@ def assemble(
         no_media=removed,
         trimmed=untrimmed - samples.shape[0],
         silent=silent,
+        trim_start=t_start if rec.options.trim else 0,
     )
+
+
+def timeline(rec: Recording) -> dict[str, object]:
+    """Where a stopped recording's samples sit on the simulated time axis, for plots.
+
+    Returns
+    -------
+    dict
+        ``pieces``: ``[kind, t0, t1]`` in recording order, kind ``captured`` or
+        ``paused-silence`` (these make the untrimmed samples, in order); ``skipped``:
+        paused-with-skip spans; ``no_media``: spans removed for missing RTP; ``trim``:
+        ``[start, stop]`` sample bounds kept of the untrimmed samples; ``dtmf``, ``beep``
+        and ``end_reason`` (``<Record>``); times in simulated seconds.
+    """
+    holes = sorted((to_sample(a), to_sample(b)) for a, b in rec.leg.no_media)
+    pieces: list[list[object]] = []
+    skipped: list[list[float]] = []
+    gaps: list[list[float]] = []
+    for kind, t0, t1 in rec.segments:
+        if kind == "paused-skip":
+            skipped.append([t0, t1])
+        elif kind == "paused-silence":
+            pieces.append([kind, t0, t1])
+        else:
+            s0, s1 = to_sample(t0), to_sample(t1)
+            kept = _cut(s0, s1, holes)
+            for p0, p1 in kept:
+                pieces.append(["captured", p0 / SAMPLE_RATE, p1 / SAMPLE_RATE])
+            edges = [s0, *[x for p in kept for x in p], s1]
+            for g0, g1 in zip(edges[::2], edges[1::2], strict=False):
+                if g1 > g0:
+                    gaps.append([g0 / SAMPLE_RATE, g1 / SAMPLE_RATE])
+    a = rec.assembly
+    trim = [0, 0]
+    if a is not None:
+        kept = a.untrimmed - a.trimmed
+        trim = [a.trim_start, a.trim_start + kept]
+    stop = rec.stopped_at if rec.stopped_at is not None else rec.start
+    return {
+        "sid": rec.sid, "call_sid": rec.leg.sid, "source": rec.options.source, "channels": rec.options.n_channels,
+        "start": rec.start, "stop": stop, "pieces": pieces, "skipped": skipped, "no_media": gaps, "trim": trim,
+        "dtmf": [[t, k] for t, k in rec.leg.dtmf if rec.start <= t <= stop],
+        "beep": [rec.start - 0.25, rec.start] if rec.options.source == "RecordVerb" and rec.beep else None,
+        "end_reason": rec.end_reason,
+    }
