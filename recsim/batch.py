@@ -25,8 +25,8 @@ from typing import Any
 import numpy as np
 
 from recsim.api import recording_json
-from recsim.runner import with_callbacks
 from recsim.audio import SAMPLE_RATE, encode_mp3, encode_wav
+from recsim.runner import with_callbacks
 from recsim.scenario import Scenario
 from recsim.sim.callbacks import MemorySink
 from recsim.sim.recording import Recording, timeline

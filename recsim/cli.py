@@ -1,6 +1,7 @@
 """The ``recsim`` command line (argument parsing and printing only).
 
-    recsim run [SCENARIO] [--out DIR] [--format wav,mp3]
+    recsim run [SCENARIO] [--out DIR] [--format wav,mp3] [--plot] [--workers N | --dask ADDRESS]
+    recsim plot RECORDING [--dir DIR]
     recsim serve [--port 8080] [--clock realtime|manual] [--db FILE] [--account AC...:TOKEN]
 
 With no SCENARIO, ``run`` uses the bundled default scenario (examples/default.yaml).
@@ -20,7 +21,7 @@ from rich.table import Table
 
 from recsim.errors import RecsimError
 from recsim.runner import FORMATS, RunResult, run
-from recsim.scenario import load_scenario
+from recsim.scenario import Scenario, load_scenario
 
 __all__ = ["default_scenario_path", "main"]
 
@@ -65,10 +66,80 @@ def _summary(console: Console, result: RunResult, n_calls: int, elapsed: float, 
         console.print(f"outputs in {result.out_dir}/: recordings.json, events.jsonl, media/")
 
 
+def _plots(out: Path, console: Console) -> None:
+    import json
+
+    from recsim.audio import decode_wav
+    from recsim.plots import plot_recording, plot_summary, read_timelines
+
+    (out / "plots").mkdir(exist_ok=True)
+    recordings = json.loads((out / "recordings.json").read_text())
+    timelines = read_timelines(out)
+    for r in recordings:
+        media = out / "media" / f"{r['sid']}.wav"
+        if media.is_file():
+            plot_recording(decode_wav(media.read_bytes()), timelines[r["sid"]], out / "plots" / f"{r['sid']}.png")
+    plot_summary(recordings, out / "plots" / "summary.png")
+    console.print(f"plots in {out / 'plots'}/")
+
+
+def _cmd_batch(args: argparse.Namespace, console: Console, scenario: Scenario, path: Path) -> int:
+    from recsim.batch import plan_shards, run_batch
+
+    out = Path(args.out)
+    fmts = args.format if "wav" in args.format else ("wav", *args.format)
+    t = time.perf_counter()
+    with Progress(console=console, transient=True, disable=args.quiet) as bar:
+        task = bar.add_task("shards", total=len(plan_shards(scenario, args.shard_calls)))
+        res = run_batch(scenario, out, workers=args.workers, formats=fmts, shard_calls=args.shard_calls,
+                        dask_address=args.dask, progress=lambda done, total: bar.update(task, completed=done))
+    elapsed = time.perf_counter() - t
+    if not args.quiet:
+        console.print(f"scenario: {path}")
+        table = Table(title=f"{res.recordings} recordings from {res.calls} calls")
+        table.add_column("by")
+        table.add_column("counts")
+        for label, d in (("source", res.by_source), ("status", res.by_status), ("channels", res.by_channels),
+                         ("absent (error code)", res.absent_by_code)):
+            table.add_row(label, ", ".join(f"{k}: {v}" for k, v in d.items()) or "-")
+        table.add_row("duration s", ", ".join(f"{k} {v:.1f}" for k, v in res.duration_s.items()))
+        console.print(table)
+        console.print(f"{res.recorded_audio_s:,.0f} s of recorded audio in {elapsed:.1f} s "
+                      f"({res.recorded_audio_s / max(elapsed, 1e-9):,.0f}x real time); shards run "
+                      f"{res.shards_run}, resumed {res.shards_skipped}; outputs in {out}/")
+    if args.plot:
+        _plots(out, console)
+    return 0
+
+
+def _cmd_plot(args: argparse.Namespace, console: Console) -> int:
+    from recsim.audio import decode_wav
+    from recsim.plots import plot_recording, read_timelines
+
+    target = Path(args.recording)
+    sid = target.stem.split(".")[0] if target.suffix else args.recording
+    out_dir = Path(args.dir) if args.dir else (target.parent.parent if target.suffix else Path("recsim-out"))
+    timelines = read_timelines(out_dir)
+    if sid not in timelines:
+        raise FileNotFoundError(f"{sid}: not in {out_dir / 'timelines.jsonl'}")
+    media = out_dir / "media" / f"{sid}.wav"
+    if not media.is_file():
+        raise FileNotFoundError(f"{media}: no media (the recording is absent, or its WAV was not written)")
+    png = Path(args.png) if args.png else out_dir / "plots" / f"{sid}.png"
+    png.parent.mkdir(parents=True, exist_ok=True)
+    plot_recording(decode_wav(media.read_bytes()), timelines[sid], png)
+    console.print(f"{png}")
+    return 0
+
+
 def _cmd_run(args: argparse.Namespace, console: Console) -> int:
     path = Path(args.scenario) if args.scenario else default_scenario_path()
     scenario = load_scenario(path)
+    if args.workers > 1 or args.dask:
+        return _cmd_batch(args, console, scenario, path)
     out = Path(args.out)
+    if args.plot and "wav" not in args.format:
+        args.format = ("wav", *args.format)
     t = time.perf_counter()
     if len(scenario.calls) > 20 and not args.quiet:
         with Progress(console=console, transient=True) as bar:
@@ -82,6 +153,8 @@ def _cmd_run(args: argparse.Namespace, console: Console) -> int:
     if not args.quiet:
         console.print(f"scenario: {path}")
         _summary(console, result, len(scenario.calls), elapsed, simulated)
+    if args.plot:
+        _plots(out, console)
     return 0
 
 
@@ -124,6 +197,14 @@ def main(argv: list[str] | None = None) -> int:
     p_run.add_argument("--format", type=_formats, default=("wav",),
                        help="media formats, comma separated: wav, mp3 (default: wav)")
     p_run.add_argument("--quiet", action="store_true", help="print nothing on success")
+    p_run.add_argument("--plot", action="store_true", help="also draw DIR/plots/{RecordingSid}.png and summary.png")
+    p_run.add_argument("--workers", type=int, default=1, help="worker processes (a batch in shards; resumable)")
+    p_run.add_argument("--dask", metavar="ADDRESS", help="run the shards on a Dask scheduler (tcp://host:8786)")
+    p_run.add_argument("--shard-calls", type=int, default=200, help="calls per shard of a batch (default 200)")
+    p_plot = sub.add_parser("plot", help="draw a recording: waveform and spans on the simulated time axis")
+    p_plot.add_argument("recording", help="RecordingSid, or the path of its media file DIR/media/RE....wav")
+    p_plot.add_argument("--dir", help="output folder of the run (default: from the media path, or recsim-out)")
+    p_plot.add_argument("--png", help="where to write the PNG (default DIR/plots/{RecordingSid}.png)")
     p_srv = sub.add_parser("serve", help="local Recordings REST API that the official twilio client can drive")
     p_srv.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
     p_srv.add_argument("--port", type=int, default=8080, help="port (default 8080)")
@@ -145,6 +226,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "serve":
             return _cmd_serve(args, console)
+        if args.command == "plot":
+            return _cmd_plot(args, console)
         return _cmd_run(args, console)
     except (RecsimError, FileNotFoundError) as exc:
         Console(stderr=True).print(f"[bold red]recsim: error:[/] {exc}", highlight=False, markup=True)
