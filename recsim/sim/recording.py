@@ -308,8 +308,7 @@ def timeline(rec: Recording) -> dict[str, object]:
     a = rec.assembly
     trim = [0, 0]
     if a is not None:
-        kept = a.untrimmed - a.trimmed
-        trim = [a.trim_start, a.trim_start + kept]
+        trim = [a.trim_start, a.trim_start + a.untrimmed - a.trimmed]
     stop = rec.stopped_at if rec.stopped_at is not None else rec.start
     return {
         "sid": rec.sid, "call_sid": rec.leg.sid, "source": rec.options.source, "channels": rec.options.n_channels,
