@@ -105,9 +105,7 @@ def run_shard(scenario: Scenario, indices: list[int], out_dir: str | Path, forma
                      "source": rec.options.source, "status": rec.status, "channels": rec.options.n_channels,
                      "duration_s": a.samples.shape[0] / SAMPLE_RATE if rec.status == "completed" else 0.0,
                      "error_code": rec.error_code, "start": rec.start, "sid": rec.sid, "timeline": timeline(rec)})
-        a.samples = a.samples[:0]
-        a.stored = None
-        a.dropped = True
+        a.drop()
 
     sim.on_complete = complete
     calls = {}

@@ -177,9 +177,7 @@ class _Writer:
                         "samples": a.samples.shape[0]},
         ))
         if not self.keep:
-            a.samples = a.samples[:0]
-            a.stored = None
-            a.dropped = True
+            a.drop()
 
 
 def run(

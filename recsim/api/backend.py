@@ -185,9 +185,7 @@ class Backend:
             self.store.save_media(rec.sid, a.samples, a.stored)
         self._save(account_sid, rec)
         if a is not None:  # media is on disk now: keep memory bounded
-            a.samples = a.samples[:0]
-            a.stored = None
-            a.dropped = True
+            a.drop()
 
     # ----------------------------------------------------------------- calls
     def create_call(self, account_sid: str, form: dict[str, Any]) -> dict[str, Any]:

@@ -138,19 +138,24 @@ def downmix_interleaved(flat: np.ndarray, out: np.ndarray) -> None:
 
 @njit(cache=True, nogil=True)
 def goertzel_blocks(
-    x: np.ndarray, block: int, hop: int, coeffs: np.ndarray
+    x: np.ndarray, block: int, hop: int, coeffs: np.ndarray, min_power: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """Goertzel power of each frequency in each block, and each block's energy.
 
     ``x`` int16 mono; blocks start at ``0, hop, 2*hop, ...`` and are ``block`` long.
     ``coeffs[j] = 2*cos(2*pi*f_j/fs)``. Returns ``(power (n_blocks, n_freq) float64,
-    energy (n_blocks,) float64)`` where power is ``|X(f)|**2`` of the block.
+    energy (n_blocks,) float64)`` where power is ``|X(f)|**2`` of the block. Blocks whose
+    energy cannot hold two tones of ``min_power`` each (``block * energy / 2 <
+    2 * min_power``) are not analysed (power 0). The frequencies run side by side in one
+    pass over the block (independent recurrences).
     """
     n = x.shape[0]
     n_blocks = 0 if n < block else (n - block) // hop + 1
     n_freq = coeffs.shape[0]
-    power = np.empty((n_blocks, n_freq), dtype=np.float64)
+    power = np.zeros((n_blocks, n_freq), dtype=np.float64)
     energy = np.empty(n_blocks, dtype=np.float64)
+    s1 = np.empty(n_freq, dtype=np.float64)
+    s2 = np.empty(n_freq, dtype=np.float64)
     for bi in range(n_blocks):
         a = bi * hop
         e = 0.0
@@ -158,13 +163,16 @@ def goertzel_blocks(
             v = float(x[k])
             e += v * v
         energy[bi] = e
+        if block * e / 2.0 < 2.0 * min_power:
+            continue
+        s1[:] = 0.0
+        s2[:] = 0.0
+        for k in range(a, a + block):
+            v = float(x[k])
+            for j in range(n_freq):
+                s0 = v + coeffs[j] * s1[j] - s2[j]
+                s2[j] = s1[j]
+                s1[j] = s0
         for j in range(n_freq):
-            c = coeffs[j]
-            s1 = 0.0
-            s2 = 0.0
-            for k in range(a, a + block):
-                s0 = float(x[k]) + c * s1 - s2
-                s2 = s1
-                s1 = s0
-            power[bi, j] = s1 * s1 + s2 * s2 - c * s1 * s2
+            power[bi, j] = s1[j] * s1[j] + s2[j] * s2[j] - coeffs[j] * s1[j] * s2[j]
     return power, energy

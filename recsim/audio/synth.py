@@ -9,6 +9,7 @@ talking. Same seed, same samples.
 from __future__ import annotations
 
 import zlib
+from functools import lru_cache
 
 import numpy as np
 from scipy.signal import lfilter
@@ -122,6 +123,7 @@ def say_duration_s(text: str) -> float:
     return max(0.5, round(words / SAY_WORDS_PER_S, 3))
 
 
+@lru_cache(maxsize=512)
 def say_audio(text: str, *, voice_seed: int = 0) -> np.ndarray:
     """Platform speech for ``<Say>text</Say>``: speech-like audio whose length follows
     the text (:func:`say_duration_s`); the same text gives the same samples.
@@ -129,7 +131,10 @@ def say_audio(text: str, *, voice_seed: int = 0) -> np.ndarray:
     Returns
     -------
     numpy.ndarray
-        ``(round(say_duration_s(text) * 8000),)`` int16 at -18 dBFS while talking.
+        ``(round(say_duration_s(text) * 8000),)`` int16 at -18 dBFS while talking,
+        read-only (cached: the same text is synthesised once).
     """
     seed = zlib.crc32(text.encode("utf-8")) ^ voice_seed
-    return speech_like(say_duration_s(text), seed=seed, level_dbfs=-18.0, pitch_hz=190.0, pauses=False)
+    y = speech_like(say_duration_s(text), seed=seed, level_dbfs=-18.0, pitch_hz=190.0, pauses=False)
+    y.flags.writeable = False
+    return y

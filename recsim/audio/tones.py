@@ -212,8 +212,9 @@ def detect_dtmf(
     x = valid_audio(x, name="x", channels=(1,))
     lvl = valid_dbfs(min_level_dbfs, name="min_level_dbfs")
     valid_rate(sample_rate)
-    power, energy = _kernels.goertzel_blocks(x, _BLOCK, _HOP, _coeffs(sample_rate))
-    if power.shape[0] == 0:
+    level_p = (_BLOCK * (32768.0 * 10.0 ** (lvl / 20.0))) ** 2 / 2.0
+    power, energy = _kernels.goertzel_blocks(x, _BLOCK, _HOP, _coeffs(sample_rate), level_p)
+    if power.shape[0] == 0 or not power.any():
         return []
     # |X|^2 of a sine of RMS r over N samples at a bin is about (N * r)^2 / 2 ... use
     # the block energy E = N * r^2 for the scale: tone power share = 2 * P / (N * E).
@@ -225,7 +226,6 @@ def detect_dtmf(
     hi_2 = np.sort(hi, axis=1)[:, -2]
     with np.errstate(divide="ignore", invalid="ignore"):
         purity = 2.0 * (lo_p + hi_p) / (_BLOCK * energy)
-    level_p = (_BLOCK * (32768.0 * 10.0 ** (lvl / 20.0))) ** 2 / 2.0
     twist_ok = (lo_p < hi_p * 6.31) & (hi_p < lo_p * 6.31)
     ok = (
         (energy > 0)

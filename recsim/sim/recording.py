@@ -85,6 +85,13 @@ class Assembly:
     dropped: bool = False  # samples released after writing (bounded memory)
     trim_start: int = 0  # first kept sample of the untrimmed samples
 
+    def drop(self) -> None:
+        """Release the samples (media is on disk): keep memory bounded by the calls in
+        flight. A new empty array, not a view, so the buffers are freed."""
+        self.samples = np.zeros((0, *self.samples.shape[1:]), dtype=np.int16)
+        self.stored = None
+        self.dropped = True
+
 
 def whole_seconds(n_samples: int, rounding: str) -> int:
     """Whole seconds of ``n_samples`` at 8 kHz: floor (default), ceil or round."""
