@@ -32,7 +32,7 @@ from recsim.sim.callbacks import MemorySink
 from recsim.sim.recording import Recording, timeline
 from recsim.sim.simulation import Simulation
 
-__all__ = ["BatchResult", "plan_shards", "run_batch", "run_shard"]
+__all__ = ["BatchResult", "Shard", "plan_shards", "run_batch", "run_shard"]
 
 _CONF = re.compile(r"<Conference[^>]*>([^<]+)</Conference>")
 
@@ -62,17 +62,31 @@ def _groups(scenario: Scenario) -> list[list[int]]:
     return sorted(groups.values())
 
 
-def plan_shards(scenario: Scenario, shard_calls: int = 200) -> list[list[int]]:
-    """Shards of about ``shard_calls`` calls, whole groups each, in call order."""
-    shards: list[list[int]] = []
+@dataclass(frozen=True)
+class Shard:
+    """Listed calls (their indices) and a range of traffic units, run together."""
+
+    calls: tuple[int, ...] = ()
+    units: tuple[int, int] = (0, 0)
+
+
+def plan_shards(scenario: Scenario, shard_calls: int = 200) -> list[Shard]:
+    """Shards of about ``shard_calls`` listed calls (whole conference groups each, in
+    call order), then of ``shard_calls`` traffic units (expanded by the shard itself)."""
+    shards: list[Shard] = []
     current: list[int] = []
     for g in _groups(scenario):
         current += g
         if len(current) >= shard_calls:
-            shards.append(sorted(current))
+            shards.append(Shard(calls=tuple(sorted(current))))
             current = []
     if current:
-        shards.append(sorted(current))
+        shards.append(Shard(calls=tuple(sorted(current))))
+    if scenario.traffic is not None:
+        from recsim.traffic import unit_starts
+
+        n = unit_starts(scenario.traffic, scenario.seed).shape[0]
+        shards += [Shard(units=(lo, min(n, lo + shard_calls))) for lo in range(0, n, shard_calls)]
     return shards
 
 
@@ -82,10 +96,27 @@ def _write(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def run_shard(scenario: Scenario, indices: list[int], out_dir: str | Path, formats: tuple[str, ...],
+def _shard_calls(scenario: Scenario, shard: Shard) -> tuple[Scenario, list[tuple[int, Any]]]:
+    """The shard's scenario (with its units' parties) and its ``(index, CallSpec)``."""
+    calls = [(i, scenario.calls[i]) for i in shard.calls]
+    if shard.units[1] > shard.units[0]:
+        from recsim.scenario import CallSpec, PartySpec
+        from recsim.traffic import expand_units, unit_starts
+
+        assert scenario.traffic is not None
+        starts = unit_starts(scenario.traffic, scenario.seed)
+        unit_calls, parties = expand_units(scenario.traffic, scenario.seed, range(*shard.units), starts)
+        calls += [(i, CallSpec.model_validate(c)) for i, c in unit_calls]
+        merged = {**scenario.parties, **{k: PartySpec.model_validate(v) for k, v in parties.items()}}
+        scenario = scenario.model_copy(update={"parties": merged})
+    return scenario, calls
+
+
+def run_shard(scenario: Scenario, shard: Shard, out_dir: str | Path, formats: tuple[str, ...],
               shard_id: int) -> dict[str, Any]:
-    """Simulate the calls ``indices`` and write their media; returns (and writes as
+    """Simulate the calls of ``shard`` and write their media; returns (and writes as
     ``.shards/{shard_id:05d}.json``) their recordings and events with sort keys."""
+    scenario, shard_calls = _shard_calls(scenario, shard)
     out = Path(out_dir)
     media = out / "media"
     media.mkdir(parents=True, exist_ok=True)
@@ -109,8 +140,8 @@ def run_shard(scenario: Scenario, indices: list[int], out_dir: str | Path, forma
 
     sim.on_complete = complete
     calls = {}
-    for i in indices:
-        calls[i] = sim.add_call(i, scenario.calls[i])
+    for i, spec in shard_calls:
+        calls[i] = sim.add_call(i, spec)
     sim.env.run()
     index_of = {leg.sid: i for i, c in calls.items() for leg in c.legs}
     for c in calls.values():
@@ -128,17 +159,17 @@ def run_shard(scenario: Scenario, indices: list[int], out_dir: str | Path, forma
     for row in recs:
         row["timeline"] = with_callbacks(row["timeline"], sink.events)
         row["key"] = [row["start"], index_of.get(row["resource"]["call_sid"], -1), order.get(row["sid"], 0)]
-    result = {"shard": shard_id, "calls": len(indices), "recordings": recs, "events": events}
+    result = {"shard": shard_id, "calls": len(shard_calls), "recordings": recs, "events": events}
     shard_dir = out / ".shards"
     shard_dir.mkdir(exist_ok=True)
     _write(shard_dir / f"{shard_id:05d}.json", json.dumps(result).encode())
-    return {"shard": shard_id, "calls": len(indices)}
+    return {"shard": shard_id, "calls": len(shard_calls)}
 
 
 _SCENARIO: Scenario | None = None  # inherited by forked workers
 
 
-def _run_global(args: tuple[list[int], str, tuple[str, ...], int]) -> dict[str, Any]:
+def _run_global(args: tuple[Shard, str, tuple[str, ...], int]) -> dict[str, Any]:
     assert _SCENARIO is not None
     return run_shard(_SCENARIO, *args)
 
@@ -207,7 +238,7 @@ def run_batch(
     (out / ".shards").mkdir(exist_ok=True)
     fmts = tuple(formats)
     shards = plan_shards(scenario, shard_calls)
-    todo = [(idx, str(out), fmts, k) for k, idx in enumerate(shards)
+    todo = [(shard, str(out), fmts, k) for k, shard in enumerate(shards)
             if not (out / ".shards" / f"{k:05d}.json").is_file()]
     done = len(shards) - len(todo)
     if progress:
@@ -240,16 +271,18 @@ def run_batch(
             done += 1
             if progress:
                 progress(done, len(shards))
-    return _merge(out, len(shards), len(shards) - len(todo), len(scenario.calls))
+    return _merge(out, len(shards), len(shards) - len(todo))
 
 
-def _merge(out: Path, n_shards: int, skipped: int, n_calls: int) -> BatchResult:
+def _merge(out: Path, n_shards: int, skipped: int) -> BatchResult:
     recs: list[dict[str, Any]] = []
     events: list[dict[str, Any]] = []
+    n_calls = 0
     for k in range(n_shards):
         data = json.loads((out / ".shards" / f"{k:05d}.json").read_bytes())
         recs += data["recordings"]
         events += data["events"]
+        n_calls += data["calls"]
     recs.sort(key=lambda r: r["key"])
     events.sort(key=lambda e: e["key"])
     _write(out / "recordings.json", (json.dumps([r["resource"] for r in recs], indent=2) + "\n").encode())

@@ -134,8 +134,8 @@ def _cmd_plot(args: argparse.Namespace, console: Console) -> int:
 
 def _cmd_run(args: argparse.Namespace, console: Console) -> int:
     path = Path(args.scenario) if args.scenario else default_scenario_path()
-    scenario = load_scenario(path)
-    if args.workers > 1 or args.dask:
+    scenario = load_scenario(path, expand=False)
+    if args.workers > 1 or args.dask or scenario.traffic is not None:
         return _cmd_batch(args, console, scenario, path)
     out = Path(args.out)
     if args.plot and "wav" not in args.format:

@@ -94,6 +94,7 @@ class RunResult:
     events: list[Event]
     out_dir: Path | None
     account_sid: str
+    transcriptions: list[dict[str, Any]]
 
     def recording(self, sid: str) -> RecordingResult:
         """The recording with ``sid``.
@@ -187,6 +188,7 @@ def run(
     formats: Iterable[str] = ("wav",),
     keep_samples: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    transcription_engine: Any = None,
 ) -> RunResult:
     """Simulate every call of ``scenario`` and return (and optionally write) the outputs.
 
@@ -203,6 +205,9 @@ def run(
         Keep each recording's samples in the result (memory grows with the run).
     progress : callable, optional
         Called as ``progress(calls_ended, calls_total)`` every simulated minute.
+    transcription_engine : str or object, optional
+        Overrides the scenario's engine for ``<Record transcribe="true">``: a name, or
+        any object with ``transcribe(samples) -> str`` (recsim.transcription).
 
     Returns
     -------
@@ -221,6 +226,7 @@ def run(
         raise ScenarioError(f"formats: {bad} not allowed; allowed: {', '.join(FORMATS)}")
     sink = MemorySink()
     sim = Simulation(scenario, sink=sink)
+    sim.transcription_engine = transcription_engine
     out = Path(out_dir) if out_dir is not None else None
     writer = _Writer(sim, out, fmts, keep_samples)
     sim.on_complete = writer
@@ -246,4 +252,8 @@ def run(
         _atomic_write(out / "events.jsonl", lines.encode())
         _atomic_write(out / "timelines.jsonl", "".join(
             json.dumps(with_callbacks(writer.timelines[r.sid], sink.events)) + "\n" for r in results).encode())
-    return RunResult(recordings=results, events=sink.events, out_dir=out, account_sid=sim.account_sid)
+    transcriptions = [t.to_json(sim) for t in sim.transcriptions.values()]
+    if out is not None and transcriptions:
+        _atomic_write(out / "transcriptions.json", (json.dumps(transcriptions, indent=2) + "\n").encode())
+    return RunResult(recordings=results, events=sink.events, out_dir=out, account_sid=sim.account_sid,
+                     transcriptions=transcriptions)

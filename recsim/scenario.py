@@ -68,6 +68,10 @@ class Account(_Model):
         Seconds from stop to completed (media available).
     finish_on_key_tail_loss_s : float
         Audio lost before a finishOnKey press (001: "approximately the one second").
+    transcription_engine : str
+        ``pocketsphinx`` or ``package.module:Factory`` (recsim.transcription).
+    transcription_delay_s : float
+        Seconds from a recording's completion to its transcription (deterministic).
     dual_channel_conference_recording : bool
         Store conference recordings in two channels (004: "conference recordings (with
         the Dual-channel Recording for Conference Console setting enabled)").
@@ -83,6 +87,8 @@ class Account(_Model):
     processing_delay_s: float = Field(default=2.0, ge=0)
     finish_on_key_tail_loss_s: float = Field(default=0.0, ge=0)
     dual_channel_conference_recording: bool = False
+    transcription_engine: str = "pocketsphinx"
+    transcription_delay_s: float = Field(default=5.0, ge=0)
 
 
 class Synthetic(_Model):
@@ -312,8 +318,13 @@ def _format_error(source: str, err: ValidationError) -> ScenarioError:
     return ScenarioError("invalid scenario\n" + "\n".join(lines))
 
 
-def scenario_from_dict(data: dict[str, Any], *, base_dir: Path | str = ".", source: str = "<dict>") -> Scenario:
+def scenario_from_dict(data: dict[str, Any], *, base_dir: Path | str = ".", source: str = "<dict>",
+                       expand: bool = True) -> Scenario:
     """Validate a scenario given as a dict (the parsed YAML).
+
+    A ``traffic`` section is expanded into calls; with ``expand=False`` it is kept as
+    ``Scenario.traffic`` (validated) for :func:`recsim.batch.run_batch`, whose shards
+    expand their own units (memory bounded by a shard).
 
     Raises
     ------
@@ -324,16 +335,16 @@ def scenario_from_dict(data: dict[str, Any], *, base_dir: Path | str = ".", sour
         raise ScenarioError(f"{source}: the scenario must be a mapping, got {type(data).__name__}")
     try:
         if data.get("traffic") is not None:
-            from recsim.traffic import expand_traffic
+            from recsim.traffic import expand_traffic, traffic_of
 
-            data = expand_traffic(data, source=source)
+            data = expand_traffic(data, source=source) if expand else {**data, "traffic": traffic_of(data)}
         return Scenario.model_validate({**data, "base_dir": Path(base_dir), "source": source})
     except ValidationError as err:
         raise _format_error(source, err) from None
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a YAML scenario file.
+def load_scenario(path: str | Path, *, expand: bool = True) -> Scenario:
+    """Read and validate a YAML scenario file (``expand`` as :func:`scenario_from_dict`).
 
     Raises
     ------
@@ -347,4 +358,4 @@ def load_scenario(path: str | Path) -> Scenario:
         data = yaml.safe_load(p.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise ScenarioError(f"{p}: not valid YAML ({exc})") from None
-    return scenario_from_dict(data, base_dir=p.parent, source=str(p))
+    return scenario_from_dict(data, base_dir=p.parent, source=str(p), expand=expand)

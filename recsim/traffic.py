@@ -33,7 +33,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from recsim.audio import speech_like
 
-__all__ = ["TEMPLATES", "Traffic", "expand_traffic", "talker_bank"]
+__all__ = ["TEMPLATES", "UNIT_INDEX_BASE", "Traffic", "expand_traffic", "expand_units", "talker_bank",
+           "traffic_of", "unit_starts"]
 
 TEMPLATES = ("voicemail", "dual_dial", "payment_pause", "outbound_record", "conference")
 BANK_VOICES = 8
@@ -180,35 +181,63 @@ def _unit(template: MixEntry, i: int, start: float, rng: np.random.Generator, tr
     return calls, parties
 
 
-def expand_traffic(data: dict[str, Any], *, source: str = "<dict>") -> dict[str, Any]:
-    """Replace ``traffic`` by concrete ``calls`` and ``parties`` (kept after any listed
-    calls). Raises pydantic's ValidationError for an invalid section (the loader turns
-    it into a ScenarioError naming the field)."""
-    tr = Traffic.model_validate(data["traffic"])
-    seed = int(data.get("seed", 0))
-    if tr.calls is None and tr.span_s is None:
-        tr = tr.model_copy(update={"calls": 100})
-    gaps_rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(2,)))
+def unit_starts(tr: Traffic, seed: int) -> np.ndarray:
+    """Start time (s) of every unit: cumulative seeded gaps (Poisson) or a fixed step;
+    as many units as ``calls``, or all that start within ``span_s``."""
+    n = tr.calls if tr.calls is not None else None
+    if tr.arrivals.process == "fixed":
+        if n is None:
+            assert tr.span_s is not None
+            n = int(tr.span_s // tr.arrivals.interval_s) + 1
+        return np.round(np.arange(n) * tr.arrivals.interval_s, 3)
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(2,)))
+    if n is None:
+        assert tr.span_s is not None
+        n = int(tr.span_s * tr.arrivals.rate_per_s * 2 + 100)
+    gaps = rng.exponential(1.0 / tr.arrivals.rate_per_s, size=n)
+    gaps[0] = 0.0
+    starts = np.round(np.cumsum(gaps), 3)
+    return starts if tr.span_s is None else starts[starts <= tr.span_s]
+
+
+def expand_units(tr: Traffic, seed: int, units: range, starts: np.ndarray) -> tuple[list, dict]:
+    """The calls (each with its ``index``: ``UNIT_INDEX_BASE + 16 * unit + k``) and
+    parties of ``units``; unit ``i`` draws from ``SeedSequence(seed, spawn_key=(3, i))``."""
     weights = np.array([m.weight for m in tr.mix], dtype=np.float64)
     weights /= weights.sum()
-    calls = list(data.get("calls") or [])
-    parties = dict(data.get("parties") or {})
-    t = 0.0
-    i = 0
-    limit = tr.calls if tr.calls is not None else 10_000_000
-    while i < limit:
-        if tr.arrivals.process == "poisson":
-            t += float(gaps_rng.exponential(1.0 / tr.arrivals.rate_per_s)) if i else 0.0
-        else:
-            t = i * tr.arrivals.interval_s
-        if tr.span_s is not None and t > tr.span_s:
-            break
+    calls: list[tuple[int, dict[str, Any]]] = []
+    parties: dict[str, Any] = {}
+    for i in units:
         rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(3, i)))
         entry = tr.mix[int(rng.choice(len(tr.mix), p=weights))]
-        unit_calls, unit_parties = _unit(entry, i, round(t, 3), rng, tr)
-        calls += unit_calls
+        unit_calls, unit_parties = _unit(entry, i, float(starts[i]), rng, tr)
+        calls += [(UNIT_INDEX_BASE + 16 * i + k, c) for k, c in enumerate(unit_calls)]
         parties.update(unit_parties)
-        i += 1
+    return calls, parties
+
+
+#: Call index of a traffic unit's first call (explicit calls keep 0, 1, 2, ...).
+UNIT_INDEX_BASE = 1 << 24
+
+
+def traffic_of(data: dict[str, Any]) -> Traffic:
+    """The validated ``traffic`` section (``calls`` 100 when neither calls nor span)."""
+    tr = Traffic.model_validate(data["traffic"])
+    if tr.calls is None and tr.span_s is None:
+        tr = tr.model_copy(update={"calls": 100})
+    return tr
+
+
+def expand_traffic(data: dict[str, Any], *, source: str = "<dict>") -> dict[str, Any]:
+    """Replace ``traffic`` by concrete ``calls`` and ``parties`` (after any listed calls).
+    Raises pydantic's ValidationError for
+    an invalid section (the loader turns it into a ScenarioError naming the field).
+    Batches do not expand: each shard expands its own units (:func:`expand_units`)."""
+    tr = traffic_of(data)
+    seed = int(data.get("seed", 0))
+    starts = unit_starts(tr, seed)
+    unit_calls, parties = expand_units(tr, seed, range(starts.shape[0]), starts)
     out = {k: v for k, v in data.items() if k != "traffic"}
-    out.update(calls=calls, parties=parties)
+    out["calls"] = list(data.get("calls") or []) + [c for _, c in unit_calls]
+    out["parties"] = {**dict(data.get("parties") or {}), **parties}
     return out

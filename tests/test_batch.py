@@ -21,10 +21,10 @@ MIX = [{"template": "voicemail", "weight": 4}, {"template": "dual_dial", "weight
        {"template": "conference", "weight": 1, "participants": 3}]
 
 
-def _traffic(n: int, seed: int = 3, **kw: Any) -> Any:
+def _traffic(n: int, seed: int = 3, expand: bool = True, **kw: Any) -> Any:
     tr = {"calls": n, "arrivals": {"process": "poisson", "rate_per_s": 2.0},
           "call_seconds": {"dist": "uniform", "low": 15, "high": 30}, "mix": MIX, **kw}
-    return scenario_from_dict({"seed": seed, "traffic": tr})
+    return scenario_from_dict({"seed": seed, "traffic": tr}, expand=expand)
 
 
 def _digest(d: Path) -> dict[str, str]:
@@ -57,7 +57,7 @@ def test_traffic_errors_name_the_field() -> None:
 
 def test_conference_calls_share_a_shard() -> None:
     sc = _traffic(40)
-    rooms_of = [{m for i in shard for m in re.findall(r">(room-\d+)<", sc.calls[i].twiml or "")}
+    rooms_of = [{m for i in shard.calls for m in re.findall(r">(room-\d+)<", sc.calls[i].twiml or "")}
                 for shard in plan_shards(sc, shard_calls=5)]
     assert sum(len(r) for r in rooms_of) == len(set().union(*rooms_of)) > 0
 
@@ -98,3 +98,17 @@ def test_summary_counts(tmp_path: Path) -> None:
     assert res.duration_s["min"] <= res.duration_s["p50"] <= res.duration_s["p90"] <= res.duration_s["max"]
     assert res.recorded_audio_s > 0
     shutil.rmtree(tmp_path / "media")
+
+
+def test_unexpanded_traffic_is_expanded_by_each_shard(tmp_path: Path) -> None:
+    """A traffic scenario kept unexpanded (what `recsim run` does for batches): the
+    parent holds no calls, the shards expand their units, and 1 process, 2 processes and
+    shard sizes give the same bytes."""
+    lazy = _traffic(30, expand=False)
+    assert lazy.calls == [] and lazy.traffic is not None
+    a = run_batch(lazy, tmp_path / "a", shard_calls=7)
+    b = run_batch(lazy, tmp_path / "b", workers=2, shard_calls=11)
+    assert _digest(tmp_path / "a") == _digest(tmp_path / "b")
+    eager = run_batch(_traffic(30), tmp_path / "eager", shard_calls=100)
+    assert a.recordings == b.recordings == eager.recordings and a.calls == eager.calls
+    assert a.by_source == eager.by_source

@@ -348,6 +348,18 @@ class Backend:
         return encode_media(stored[0], stored[1], sid=sid, fmt=fmt, requested_channels=requested_channels), \
             MEDIA_TYPES[fmt]
 
+    def list_transcriptions(self, account_sid: str, recording_sid: str) -> list[dict[str, Any]]:
+        """Transcriptions of a recording (in memory: not kept across a restart).
+
+        Raises
+        ------
+        NotFoundError
+            20404 for an unknown recording.
+        """
+        self.fetch_recording(account_sid, recording_sid)
+        sim = self.sim(account_sid)
+        return [t.to_json(sim) for t in sim.transcriptions.values() if t.recording.sid == recording_sid]
+
     # -------------------------------------------------------- configurations
     def configuration_op(self, account_sid: str, op: str, ref: str | None = None,
                          body: Any = None) -> RecordingConfiguration | list[RecordingConfiguration] | None:

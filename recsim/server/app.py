@@ -280,9 +280,9 @@ def create_app(backend: Backend, *, media_auth: bool = True, tick_s: float = 0.0
     @app.get(V1 + "/Recordings/{sid}/Transcriptions.json")
     async def list_transcriptions(account_sid: str, sid: str, request: Request) -> JSONResponse:
         acct = auth(request, account_sid)
-        backend.fetch_recording(acct, sid)
+        items = backend.list_transcriptions(acct, sid)
         path = request.url.path
-        return JSONResponse({"transcriptions": [], "first_page_uri": path + "?PageSize=50&Page=0",
+        return JSONResponse({"transcriptions": items, "first_page_uri": path + "?PageSize=50&Page=0",
                              "next_page_uri": None, "previous_page_uri": None, "uri": path, "page": 0,
                              "page_size": 50, "start": 0, "end": 0})
 

@@ -133,6 +133,8 @@ def execute_record(sim: Simulation, call: Call, verb: Record, doc: Document) -> 
         t0 = float(env.now)
         rec = sim.start_recording(call, leg, _options(sim, verb), t0)
         rec.beep = verb.play_beep
+        rec.transcribe = verb.transcribe
+        rec.transcribe_callback = verb.transcribe_callback if verb.transcribe else None
         end = find_record_end(sim, leg, t0=t0, timeout=verb.timeout, finish_on_key=verb.finish_on_key,
                               max_length=max_length)
         yield env.timeout(max(0.0, end.time - env.now))

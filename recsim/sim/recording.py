@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -135,6 +135,9 @@ class Recording:
         self.conference_sid: str | None = None
         self.end_reason: str | None = None  # <Record>: timeout, key, max-length, hangup
         self.beep = False  # <Record> played a beep before capture
+        self.transcribe = False  # <Record transcribe="true">
+        self.transcribe_callback: str | None = None
+        self.call: Any = None  # the Call it belongs to (set by the simulation)
 
     @property
     def active(self) -> bool:

@@ -25,6 +25,7 @@ from recsim.sim.conference import Conference, Participant
 from recsim.sim.media import to_sample
 from recsim.sim.options import apply_configuration, recording_options
 from recsim.sim.recording import Recording, RecordingOptions, assemble, whole_seconds
+from recsim.sim.transcribe import Transcription, maybe_transcribe
 from recsim.twiml import ConferenceNoun, Document, Warning, parse_twiml
 
 __all__ = ["MAX_DOCUMENT_REQUESTS", "Simulation"]
@@ -84,6 +85,9 @@ class Simulation:
         self._audio_cache: dict[tuple[str, bool], np.ndarray] = {}
         self._docs: dict[str, Document] = {}
         self.conferences: dict[str, Conference] = {}
+        self.transcriptions: dict[str, Transcription] = {}
+        #: The speech-to-text engine (default: the scenario's account.transcription_engine).
+        self.transcription_engine: Any = None
         self._conference_sids: dict[str, SidFactory] = {}
         self.configurations = ConfigurationStore(self.account_sid, clock=lambda: self.epoch)
         for i, spec in enumerate(scenario.recording_configurations):
@@ -255,6 +259,7 @@ class Simulation:
     def start_recording(self, call: Call, leg: Leg, options: RecordingOptions, t: float) -> Recording:
         """Create a recording of ``leg`` capturing from ``t`` (in-progress callback now)."""
         rec = Recording(call.sids.new("RE"), leg, options, t)
+        rec.call = call
         call.recordings.append(rec)
         self.recordings[rec.sid] = rec
         self._status_callback(rec, "in-progress")
@@ -292,6 +297,8 @@ class Simulation:
         if absent:
             rec.duration = 0
         self._status_callback(rec, rec.status)
+        if rec.assembly is not None:
+            maybe_transcribe(self, rec, rec.assembly.samples)
         if self.on_complete is not None:
             self.on_complete(rec)
 
@@ -300,6 +307,14 @@ class Simulation:
         for rec in call.recordings:
             if rec.leg is leg and rec.active and (sources is None or rec.options.source in sources):
                 self.stop_recording(rec, t)
+
+    def engine(self) -> Any:
+        """The transcription engine (resolved on first use)."""
+        from recsim.transcription import get_engine
+
+        if self.transcription_engine is None or isinstance(self.transcription_engine, str):
+            self.transcription_engine = get_engine(self.transcription_engine or self.account.transcription_engine)
+        return self.transcription_engine
 
     def configuration(self, ref: str | None) -> RecordingConfiguration | None:
         """The Recording Configuration ``ref`` (id or unique_name) names, or None.
