@@ -27,7 +27,7 @@ import json, resource, sys, time, yaml
 from recsim import scenario_from_dict
 from recsim.batch import run_batch
 d = yaml.safe_load(open(sys.argv[1])); d["traffic"]["calls"] = int(sys.argv[2])
-sc = scenario_from_dict(d, base_dir=sys.argv[1].rsplit("/", 1)[0])
+sc = scenario_from_dict(d, base_dir=sys.argv[1].rsplit("/", 1)[0], expand=False)
 t = time.perf_counter()
 r = run_batch(sc, sys.argv[3], workers=int(sys.argv[4]), formats=tuple(sys.argv[5].split(",")))
 wall = time.perf_counter() - t
