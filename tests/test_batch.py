@@ -112,3 +112,26 @@ def test_unexpanded_traffic_is_expanded_by_each_shard(tmp_path: Path) -> None:
     eager = run_batch(_traffic(30), tmp_path / "eager", shard_calls=100)
     assert a.recordings == b.recordings == eager.recordings and a.calls == eager.calls
     assert a.by_source == eager.by_source
+
+
+def test_memory_does_not_grow_with_the_batch(tmp_path: Path) -> None:
+    """Peak RSS of a batch of 160 units is within 60 MB of a batch of 40 units (same
+    shard size): memory is bounded by the calls in flight, not by the batch."""
+    import subprocess
+    import sys
+
+    script = (
+        "import resource, sys\n"
+        "from recsim import scenario_from_dict\n"
+        "from recsim.batch import run_batch\n"
+        "mix = [{'template': 'voicemail'}, {'template': 'dual_dial'}, {'template': 'conference'}]\n"
+        "sc = scenario_from_dict({'seed': 5, 'traffic': {'calls': int(sys.argv[1]), 'mix': mix,\n"
+        "    'call_seconds': {'dist': 'fixed', 'value': 40}}}, expand=False)\n"
+        "run_batch(sc, sys.argv[2], shard_calls=20)\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n")
+    peaks = []
+    for n in (40, 160):
+        out = subprocess.run([sys.executable, "-c", script, str(n), str(tmp_path / str(n))], capture_output=True,
+                             text=True, check=True).stdout
+        peaks.append(float(out.strip().splitlines()[-1]))
+    assert peaks[1] - peaks[0] < 60, peaks
