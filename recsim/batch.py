@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import multiprocessing as mp
-import os
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
@@ -25,8 +24,8 @@ from typing import Any
 import numpy as np
 
 from recsim.api import recording_json
-from recsim.audio import SAMPLE_RATE, encode_mp3, encode_wav
-from recsim.runner import with_callbacks
+from recsim.audio import SAMPLE_RATE
+from recsim.runner import _atomic_write, with_callbacks, write_media
 from recsim.scenario import Scenario
 from recsim.sim.callbacks import MemorySink
 from recsim.sim.recording import Recording, timeline
@@ -90,12 +89,6 @@ def plan_shards(scenario: Scenario, shard_calls: int = 200) -> list[Shard]:
     return shards
 
 
-def _write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + f".{os.getpid()}.part")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-
-
 def _shard_calls(scenario: Scenario, shard: Shard) -> tuple[Scenario, list[tuple[int, Any]]]:
     """The shard's scenario (with its units' parties) and its ``(index, CallSpec)``."""
     calls = [(i, scenario.calls[i]) for i in shard.calls]
@@ -129,9 +122,7 @@ def run_shard(scenario: Scenario, shard: Shard, out_dir: str | Path, formats: tu
         a = rec.assembly
         assert a is not None
         if rec.status == "completed":
-            x = np.ascontiguousarray(a.samples)
-            for fmt in formats:
-                _write(media / f"{rec.sid}.{fmt}", encode_wav(x) if fmt == "wav" else encode_mp3(x))
+            write_media(media, rec, formats)
         recs.append({"resource": recording_json(rec, account_sid=sim.account_sid, epoch=sim.epoch),
                      "source": rec.options.source, "status": rec.status, "channels": rec.options.n_channels,
                      "duration_s": a.samples.shape[0] / SAMPLE_RATE if rec.status == "completed" else 0.0,
@@ -162,7 +153,7 @@ def run_shard(scenario: Scenario, shard: Shard, out_dir: str | Path, formats: tu
     result = {"shard": shard_id, "calls": len(shard_calls), "recordings": recs, "events": events}
     shard_dir = out / ".shards"
     shard_dir.mkdir(exist_ok=True)
-    _write(shard_dir / f"{shard_id:05d}.json", json.dumps(result).encode())
+    _atomic_write(shard_dir / f"{shard_id:05d}.json", json.dumps(result).encode())
     return {"shard": shard_id, "calls": len(shard_calls)}
 
 
@@ -285,9 +276,9 @@ def _merge(out: Path, n_shards: int, skipped: int) -> BatchResult:
         n_calls += data["calls"]
     recs.sort(key=lambda r: r["key"])
     events.sort(key=lambda e: e["key"])
-    _write(out / "recordings.json", (json.dumps([r["resource"] for r in recs], indent=2) + "\n").encode())
-    _write(out / "events.jsonl", "".join(json.dumps(e["event"]) + "\n" for e in events).encode())
-    _write(out / "timelines.jsonl", "".join(json.dumps(r["timeline"]) + "\n" for r in recs).encode())
+    _atomic_write(out / "recordings.json", (json.dumps([r["resource"] for r in recs], indent=2) + "\n").encode())
+    _atomic_write(out / "events.jsonl", "".join(json.dumps(e["event"]) + "\n" for e in events).encode())
+    _atomic_write(out / "timelines.jsonl", "".join(json.dumps(r["timeline"]) + "\n" for r in recs).encode())
     durations = np.array([r["duration_s"] for r in recs if r["status"] == "completed"] or [0.0])
     summary = BatchResult(
         out_dir=out,
@@ -305,5 +296,5 @@ def _merge(out: Path, n_shards: int, skipped: int) -> BatchResult:
         shards_run=n_shards - skipped,
         shards_skipped=skipped,
     )
-    _write(out / "summary.json", (json.dumps(summary.to_json(), indent=2) + "\n").encode())
+    _atomic_write(out / "summary.json", (json.dumps(summary.to_json(), indent=2) + "\n").encode())
     return summary

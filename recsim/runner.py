@@ -129,9 +129,18 @@ def with_callbacks(tl: dict[str, Any], events: list[Event]) -> dict[str, Any]:
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".part")
+    tmp = path.with_name(path.name + f".{os.getpid()}.part")
     tmp.write_bytes(data)
     os.replace(tmp, path)
+
+
+def write_media(media_dir: Path, rec: Recording, formats: Iterable[str]) -> None:
+    """Write a completed recording's media, each format under a temporary name then
+    renamed (an interrupted run never leaves a half-written file under the final name)."""
+    assert rec.assembly is not None
+    x = np.ascontiguousarray(rec.assembly.samples)
+    for fmt in formats:
+        _atomic_write(media_dir / f"{rec.sid}.{fmt}", encode_wav(x) if fmt == "wav" else encode_mp3(x))
 
 
 class _Writer:
@@ -151,10 +160,7 @@ class _Writer:
         assert a is not None
         samples = a.samples if rec.status == "completed" else None
         if self.out_dir is not None and samples is not None:
-            x = np.ascontiguousarray(samples)
-            for fmt in self.formats:
-                data = encode_wav(x) if fmt == "wav" else encode_mp3(x)
-                _atomic_write(self.out_dir / "media" / f"{rec.sid}.{fmt}", data)
+            write_media(self.out_dir / "media", rec, self.formats)
             rec.media_written = True
         self.timelines[rec.sid] = timeline(rec)
         if rec.leg.sid not in self.call_index:

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from recsim.api.media import MEDIA_TYPES, encode_media
 from recsim.api.resources import recording_json
 from recsim.configurations import ConfigurationBody, RecordingConfiguration
-from recsim.errors import ApiError, InvalidRequestError, NotFoundError, RecsimError
+from recsim.errors import InvalidRequestError, NotFoundError
 from recsim.scenario import CallSpec, RestCreate, RestUpdate, Scenario
 from recsim.sim.callbacks import API_VERSION, Event, rfc2822
 from recsim.sim.recording import Recording
@@ -405,17 +405,7 @@ class _Forward:
 
     def emit(self, event: Event) -> None:
         self.backend.events.append((self.account_sid, event))
-        if self.backend.on_event is not None and event.url and event.url.startswith(("http://", "https://")) \
-                and event.kind in ("recording-status-callback", "transcribe-callback", "twiml-request"):
-            if event.kind == "twiml-request":
-                return  # TwiML requests are made synchronously by the fetcher
+        # TwiML requests are made synchronously by the fetcher; callbacks go out queued
+        if (self.backend.on_event is not None and event.url and event.url.startswith(("http://", "https://"))
+                and event.kind in ("recording-status-callback", "transcribe-callback")):
             self.backend.on_event(self.account_sid, event)
-
-
-def error_of(exc: Exception) -> ApiError:
-    """Any recsim error as an ApiError (400 for invalid input)."""
-    if isinstance(exc, ApiError):
-        return exc
-    if isinstance(exc, RecsimError):
-        return InvalidRequestError(20001, str(exc))
-    raise exc

@@ -43,7 +43,6 @@ Step = Generator[Any, Any, Any]
 
 
 def _play_outbound(sim: Simulation, call: Call, samples: Any) -> Step:
-    sim.env.now  # noqa: B018 - clarity: audio starts now
     call.parent.outbound.add(to_sample(sim.env.now), samples)
     yield sim.env.timeout(samples.shape[0] / SAMPLE_RATE)
     return None
