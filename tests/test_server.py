@@ -325,7 +325,7 @@ def test_realtime_clock_and_media_without_auth(tmp_path: Path, hook: WebhookApp)
         assert now > 10.0  # 0.2 s of wall time at 200x
         client = Client(AC, TOKEN)
         client.api.base_url = server.url
-        call = client.calls.create(to="+1", from_="+2", twiml="<Response><Pause length='30'/></Response>")
+        call = client.calls.create(to="+1", from_="+2", twiml="<Response><Pause length='3600'/></Response>")
         time.sleep(0.05)
         rec = client.calls(call.sid).recordings.create()
         time.sleep(0.05)
