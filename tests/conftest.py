@@ -20,3 +20,11 @@ def rng() -> np.random.Generator:
 @pytest.fixture(scope="session")
 def fixtures_dir() -> Path:
     return ROOT / "fixtures" / "audio"
+
+
+# numba compiles a kernel on its first call (about 2 s on a fresh clone): no per-example
+# deadline, so a first example that pays for it is not reported as flaky.
+from hypothesis import settings  # noqa: E402
+
+settings.register_profile("recsim", deadline=None)
+settings.load_profile("recsim")
