@@ -25,7 +25,7 @@ import numpy as np
 
 from recsim.api import recording_json
 from recsim.audio import SAMPLE_RATE
-from recsim.runner import _atomic_write, with_callbacks, write_media
+from recsim.runner import _atomic_write, canonical_keys, with_callbacks, write_media
 from recsim.scenario import Scenario
 from recsim.sim.callbacks import MemorySink
 from recsim.sim.recording import Recording, timeline
@@ -116,7 +116,6 @@ def run_shard(scenario: Scenario, shard: Shard, out_dir: str | Path, formats: tu
     sink = MemorySink()
     sim = Simulation(scenario, sink=sink, validate_calls=False)
     recs: list[dict[str, Any]] = []
-    order: dict[str, int] = {}
 
     def complete(rec: Recording) -> None:
         a = rec.assembly
@@ -130,26 +129,14 @@ def run_shard(scenario: Scenario, shard: Shard, out_dir: str | Path, formats: tu
         a.drop()
 
     sim.on_complete = complete
-    calls = {}
     for i, spec in shard_calls:
-        calls[i] = sim.add_call(i, spec)
+        sim.add_call(i, spec)
     sim.env.run()
-    index_of = {leg.sid: i for i, c in calls.items() for leg in c.legs}
-    for c in calls.values():
-        for k, rec in enumerate(c.recordings):
-            order[rec.sid] = k
-    for conf in sim.conferences.values():
-        for k, rec in enumerate(conf.recordings):
-            order[rec.sid] = 1000 + k
-    seq: Counter[int] = Counter()
-    events = []
-    for e in sink.events:
-        ci = index_of.get(e.call_sid or "", -1)
-        events.append({"key": [e.time, ci, seq[ci]], "event": e.to_json()})
-        seq[ci] += 1
+    event_keys, rec_keys = canonical_keys(sim, sink.events)
+    events = [{"key": k, "event": e.to_json()} for k, e in zip(event_keys, sink.events, strict=True)]
     for row in recs:
         row["timeline"] = with_callbacks(row["timeline"], sink.events)
-        row["key"] = [row["start"], index_of.get(row["resource"]["call_sid"], -1), order.get(row["sid"], 0)]
+        row["key"] = rec_keys[row["sid"]]
     result = {"shard": shard_id, "calls": len(shard_calls), "recordings": recs, "events": events}
     shard_dir = out / ".shards"
     shard_dir.mkdir(exist_ok=True)

@@ -122,6 +122,28 @@ class RunResult:
                 and (call_sid is None or e.call_sid == call_sid)]
 
 
+def canonical_keys(sim: Simulation, events: list[Event]) -> tuple[list[list[float]], dict[str, list[float]]]:
+    """Sort keys independent of how calls were scheduled or sharded: events by (time,
+    call index, order within the call); recordings by (start, call index, order of
+    creation within the call or conference). Returns (event keys, recording keys by sid)."""
+    index_of = {leg.sid: c.index for c in sim.calls for leg in c.legs}
+    order: dict[str, int] = {}
+    for c in sim.calls:
+        for k, rec in enumerate(c.recordings):
+            order[rec.sid] = k
+    for conf in sim.conferences.values():
+        for k, rec in enumerate(conf.recordings):
+            order[rec.sid] = 1000 + k
+    seq: dict[int, int] = {}
+    event_keys = []
+    for e in events:
+        ci = index_of.get(e.call_sid or "", -1)
+        event_keys.append([e.time, ci, seq.get(ci, 0)])
+        seq[ci] = seq.get(ci, 0) + 1
+    rec_keys = {sid: [r.start, index_of.get(r.leg.sid, -1), order.get(sid, 0)] for sid, r in sim.recordings.items()}
+    return event_keys, rec_keys
+
+
 def with_callbacks(tl: dict[str, Any], events: list[Event]) -> dict[str, Any]:
     """A timeline with the times of its recording's status callbacks."""
     return {**tl, "callbacks": [[e.time, e.parameters.get("RecordingStatus")] for e in events
@@ -249,8 +271,9 @@ def run(
                 tick = env.now + 60.0
                 progress(sum(c.parent.ended_at is not None for c in sim.calls), len(sim.calls))
         progress(len(sim.calls), len(sim.calls))
-    order = {sid: k for k, sid in enumerate(sim.recordings)}
-    results = sorted(writer.results, key=lambda r: order[r.sid])
+    event_keys, rec_keys = canonical_keys(sim, sink.events)
+    results = sorted(writer.results, key=lambda r: rec_keys[r.sid])
+    sink.events[:] = [e for _, e in sorted(zip(event_keys, sink.events, strict=True), key=lambda p: p[0])]
     if out is not None:
         doc = [r.resource for r in results]
         _atomic_write(out / "recordings.json", (json.dumps(doc, indent=2) + "\n").encode())
