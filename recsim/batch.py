@@ -91,7 +91,7 @@ def plan_shards(scenario: Scenario, shard_calls: int = 200) -> list[Shard]:
 
 def _shard_calls(scenario: Scenario, shard: Shard) -> tuple[Scenario, list[tuple[int, Any]]]:
     """The shard's scenario (with its units' parties) and its ``(index, CallSpec)``."""
-    calls = [(i, scenario.calls[i]) for i in shard.calls]
+    calls = [(c.index if c.index is not None else i, c) for i, c in ((i, scenario.calls[i]) for i in shard.calls)]
     if shard.units[1] > shard.units[0]:
         from recsim.scenario import CallSpec, PartySpec
         from recsim.traffic import expand_units, unit_starts

@@ -262,7 +262,7 @@ def run(
         sim.run()
     else:
         for i, spec in enumerate(scenario.calls):
-            sim.add_call(i, spec)
+            sim.add_call(spec.index if spec.index is not None else i, spec)
         env = sim.env
         tick = 60.0
         while env.peek() != float("inf"):

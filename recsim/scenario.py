@@ -238,6 +238,9 @@ class CallEvent(_Model):
 class CallSpec(_Model):
     """One call: who calls whom, when, with which TwiML, audio and events.
 
+    ``index`` seeds the call's SIDs (default: its position in ``calls``; traffic units
+    set it so that a unit's outputs are the same however the traffic is run).
+
     ``direction`` inbound: ``from`` is the caller whose audio is the inbound stream and
     the first TwiML runs at once. outbound-api: the platform calls ``to``, which answers
     after its answer delay; its audio is the inbound stream; ``record`` carries
@@ -253,6 +256,7 @@ class CallSpec(_Model):
     audio: list[AudioClip] | None = None
     record: OutboundRecording | None = None
     events: list[CallEvent] = Field(default_factory=list)
+    index: int | None = Field(default=None, ge=0)
 
     _norm = field_validator("audio", mode="before")(_clips)
 

@@ -238,6 +238,6 @@ def expand_traffic(data: dict[str, Any], *, source: str = "<dict>") -> dict[str,
     starts = unit_starts(tr, seed)
     unit_calls, parties = expand_units(tr, seed, range(starts.shape[0]), starts)
     out = {k: v for k, v in data.items() if k != "traffic"}
-    out["calls"] = list(data.get("calls") or []) + [c for _, c in unit_calls]
+    out["calls"] = list(data.get("calls") or []) + [{**c, "index": i} for i, c in unit_calls]
     out["parties"] = {**dict(data.get("parties") or {}), **parties}
     return out

@@ -128,7 +128,7 @@ class Backend:
             self.reset()
             for sim in self.sims.values():
                 for i, spec in enumerate(scenario.calls):
-                    sim.add_call(i, spec)
+                    sim.add_call(spec.index if spec.index is not None else i, spec)
             return len(scenario.calls)
 
     def sim(self, account_sid: str) -> Simulation:

@@ -624,7 +624,7 @@ class Simulation:
     def run(self) -> None:
         """Run every call to its end and every recording to completed or absent."""
         for i, spec in enumerate(self.scenario.calls):
-            self.add_call(i, spec)
+            self.add_call(spec.index if spec.index is not None else i, spec)
         self.env.run()
 
     def add_call(self, index: int, spec: CallSpec) -> Call:
