@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 
 from recsim.audio import (
-    _kernels,
     downmix,
     encode_mp3,
     find_silence_timeout,
@@ -139,8 +138,3 @@ def test_mp3_soundfile_mono_10min(benchmark, hour: np.ndarray) -> None:  # type:
         return buf.getvalue()
 
     _pedantic(benchmark, enc, rounds=2)
-
-
-def test_jit_first_call_cost() -> None:
-    """Not a benchmark: numba kernels are cached on disk; report their load time."""
-    assert hasattr(_kernels, "first_loud_frame")
