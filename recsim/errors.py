@@ -9,6 +9,9 @@ builtin that matches it, so ``except ValueError`` keeps working::
     ├── ScenarioError(ValueError)          invalid scenario file or field
     ├── TwimlError(ValueError)             invalid TwiML document
     ├── SimulationError(RuntimeError)      a call flow that cannot go on (TwiML loop)
+    ├── OutputError(OSError)               the output folder: held by another run, stale or
+    │                                      corrupt shards, not writable, full
+    ├── ClusterError(ConnectionError)      the Dask scheduler cannot be reached
     └── ApiError                           a Twilio REST error: code, HTTP status
         ├── NotFoundError(LookupError)     20404
         └── InvalidRequestError(ValueError) 21220, 16108, 16114, 16113, ...
@@ -21,9 +24,11 @@ from __future__ import annotations
 __all__ = [
     "ApiError",
     "AudioFileError",
+    "ClusterError",
     "InvalidAudioError",
     "InvalidRequestError",
     "NotFoundError",
+    "OutputError",
     "RecsimError",
     "ScenarioError",
     "SimulationError",
@@ -58,6 +63,17 @@ class TwimlError(RecsimError, ValueError):
 
 class SimulationError(RecsimError, RuntimeError):
     """A call flow cannot continue (for example a ``<Record>`` loop without action)."""
+
+
+class OutputError(RecsimError, OSError):
+    """The output folder cannot take this run: it holds another run (or files recsim
+    did not write), a resumed shard's fingerprint differs, a shard file is corrupt, or the
+    folder is not writable or full. The message says what differs and how to start over.
+    """
+
+
+class ClusterError(RecsimError, ConnectionError):
+    """A Dask scheduler cannot be reached (the message names the address)."""
 
 
 class ApiError(RecsimError):

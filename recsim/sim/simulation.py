@@ -8,6 +8,7 @@ lives here (recordings, calls, events) and in :mod:`recsim.sim.recording`.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable
 from typing import Any
 
@@ -89,6 +90,11 @@ class Simulation:
         #: The speech-to-text engine (default: the scenario's account.transcription_engine).
         self.transcription_engine: Any = None
         self._conference_sids: dict[str, SidFactory] = {}
+        #: Makes the SID generator of a call (``("call", index)``) or a conference
+        #: (``("conference", room name)``). A run derives it from the seed and the whole
+        #: key (:meth:`seeded_sids`); the emulator replaces it with its store's issuer,
+        #: which never issues a SID twice.
+        self.new_sids: Callable[[str, int | str], SidFactory] = self.seeded_sids
         self.configurations = ConfigurationStore(self.account_sid, clock=lambda: self.epoch)
         for i, spec in enumerate(scenario.recording_configurations):
             try:
@@ -449,9 +455,7 @@ class Simulation:
         conf = self.conferences.get(noun.name)
         if conf is None or conf.ended_at is not None:
             if noun.name not in self._conference_sids:
-                key = int.from_bytes(noun.name.encode("utf-8")[:16].ljust(16, b"\0"), "big")
-                seq = np.random.SeedSequence(entropy=self.scenario.seed, spawn_key=(1 << 32, key))
-                self._conference_sids[noun.name] = SidFactory(seq)
+                self._conference_sids[noun.name] = self.new_sids("conference", noun.name)
             sids = self._conference_sids[noun.name]
             conf = Conference(name=noun.name, sid=sids.new("CF"), sids=sids, ended_event=self.env.event())
             self.conferences[noun.name] = conf
@@ -627,10 +631,31 @@ class Simulation:
             self.add_call(spec.index if spec.index is not None else i, spec)
         self.env.run()
 
+    def seeded_sids(self, kind: str, key: int | str) -> SidFactory:
+        """The SID generator of a call (``kind="call"``, ``key`` its index) or a
+        conference (``kind="conference"``, ``key`` its whole room name), derived from the
+        scenario seed and the whole key only (DESIGN.md, Identity): the same in every
+        process and shard, and distinct for distinct keys.
+
+        Raises
+        ------
+        ValueError
+            ``kind`` is not call or conference.
+        """
+        if kind == "call":
+            seq = np.random.SeedSequence(entropy=self.scenario.seed, spawn_key=(int(key),))
+        elif kind == "conference":
+            digest = hashlib.sha256(str(key).encode("utf-8")).digest()
+            words = tuple(int.from_bytes(digest[i:i + 4], "big") for i in range(0, 32, 4))
+            seq = np.random.SeedSequence(entropy=self.scenario.seed, spawn_key=(1 << 32, *words))
+        else:
+            raise ValueError(f"kind: {kind!r} is not allowed; allowed: call, conference")
+        return SidFactory(seq)
+
     def add_call(self, index: int, spec: CallSpec) -> Call:
-        """Create call ``index`` (its SIDs depend on the seed and the index only)."""
-        seq = np.random.SeedSequence(entropy=self.scenario.seed, spawn_key=(index,))
-        sids = SidFactory(seq)
+        """Create call ``index`` (its SIDs come from :attr:`new_sids`: in a run, from the
+        seed and the index only)."""
+        sids = self.new_sids("call", index)
         leg = Leg(sid=sids.new("CA"), from_=spec.from_, to=spec.to, direction=spec.direction)
         call = Call(index=index, spec=spec, sids=sids, parent=leg)
         call.legs.append(leg)
