@@ -12,32 +12,57 @@ give byte-identical ``recordings.json``, ``events.jsonl`` and media.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import multiprocessing as mp
-import re
+import os
+import shutil
+import signal
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from recsim.api import recording_json
-from recsim.audio import SAMPLE_RATE
-from recsim.runner import _atomic_write, canonical_keys, with_callbacks, write_media
+from recsim import runfolder
+from recsim.errors import ClusterError, OutputError, ScenarioError
+from recsim.outputs import atomic_write, finish_rows, recording_row, validate_formats, write_media, write_run_files
 from recsim.scenario import Scenario
 from recsim.sim.callbacks import MemorySink
-from recsim.sim.recording import Recording, timeline
+from recsim.sim.recording import Recording
 from recsim.sim.simulation import Simulation
+from recsim.twiml import Dial, Record, Redirect, parse_twiml
 
 __all__ = ["BatchResult", "Shard", "plan_shards", "run_batch", "run_shard"]
 
-_CONF = re.compile(r"<Conference[^>]*>([^<]+)</Conference>")
+
+def _rooms(scenario: Scenario, call: Any, index: int) -> Iterator[str]:
+    """The conference room names every TwiML document a call can reach names: its
+    first document (inline TwiML or its ``url`` in ``apps``), then every ``apps`` URL
+    reached by ``<Redirect>`` or an ``action`` of ``<Record>`` / ``<Dial>``, parsed with
+    the TwiML parser (never a regular expression)."""
+    first = f"https://recsim.local/calls/{index}/twiml" if call.twiml is not None else call.url
+    todo, seen = [(first, call.twiml if call.twiml is not None else scenario.apps.get(call.url or ""))], set()
+    while todo:
+        url, text = todo.pop()
+        if url in seen or not text:
+            continue
+        seen.add(url)
+        doc = parse_twiml(text, url=url, max_call_duration=scenario.account.max_call_duration_s)
+        for verb in doc.verbs:
+            if isinstance(verb, Dial) and verb.conference is not None:
+                yield verb.conference.name
+            nxt = verb.url if isinstance(verb, Redirect) else getattr(verb, "action", None) \
+                if isinstance(verb, Record | Dial) else None
+            if nxt is not None and nxt in scenario.apps:
+                todo.append((nxt, scenario.apps[nxt]))
 
 
 def _groups(scenario: Scenario) -> list[list[int]]:
-    """Call indices grouped so that the calls of one conference stay together."""
+    """Call indices grouped so that the calls of one conference stay together (every
+    document a call can reach counts, :func:`_rooms`)."""
     parent = list(range(len(scenario.calls)))
 
     def find(i: int) -> int:
@@ -48,9 +73,7 @@ def _groups(scenario: Scenario) -> list[list[int]]:
 
     first: dict[str, int] = {}
     for i, c in enumerate(scenario.calls):
-        text = c.twiml if c.twiml is not None else scenario.apps.get(c.url or "", "")
-        for room in _CONF.findall(text):
-            room = room.strip()
+        for room in _rooms(scenario, c, i):
             if room in first:
                 parent[find(i)] = find(first[room])
             else:
@@ -105,51 +128,97 @@ def _shard_calls(scenario: Scenario, shard: Shard) -> tuple[Scenario, list[tuple
     return scenario, calls
 
 
+def _shard_fingerprint(run_fingerprint: str, shard: Shard) -> str:
+    return hashlib.sha256(json.dumps([run_fingerprint, asdict(shard)], sort_keys=True).encode()).hexdigest()
+
+
 def run_shard(scenario: Scenario, shard: Shard, out_dir: str | Path, formats: tuple[str, ...],
-              shard_id: int) -> dict[str, Any]:
-    """Simulate the calls of ``shard`` and write their media; returns (and writes as
-    ``.shards/{shard_id:05d}.json``) their recordings and events with sort keys."""
+              shard_id: int, fingerprint: str = "") -> dict[str, Any]:
+    """Simulate the calls of ``shard`` and write their media; write (and return a
+    summary of) ``.shards/{shard_id:05d}.json``: its fingerprint, media files with
+    sizes, recordings, events and transcriptions with sort keys.
+
+    The shard's media are staged in ``.shards/{shard_id:05d}.staging/`` and moved into
+    ``media/`` only when the shard succeeded; the shard file is written last, so a shard
+    counts as done only when all its media are in place.
+
+    Raises
+    ------
+    SimulationError
+        A call flow of the shard cannot continue (nothing of the shard is kept).
+    OutputError
+        The folder cannot be written.
+    """
     scenario, shard_calls = _shard_calls(scenario, shard)
     out = Path(out_dir)
-    media = out / "media"
-    media.mkdir(parents=True, exist_ok=True)
-    sink = MemorySink()
-    sim = Simulation(scenario, sink=sink, validate_calls=False)
-    recs: list[dict[str, Any]] = []
+    stage = out / ".shards" / f"{shard_id:05d}.staging"
+    shutil.rmtree(stage, ignore_errors=True)
+    stage.mkdir(parents=True)
+    try:
+        sink = MemorySink()
+        sim = Simulation(scenario, sink=sink, validate_calls=False)
+        rows: list[dict[str, Any]] = []
+        media: list[list[Any]] = []
 
-    def complete(rec: Recording) -> None:
-        a = rec.assembly
-        assert a is not None
-        if rec.status == "completed":
-            write_media(media, rec, formats)
-        recs.append({"resource": recording_json(rec, account_sid=sim.account_sid, epoch=sim.epoch),
-                     "source": rec.options.source, "status": rec.status, "channels": rec.options.n_channels,
-                     "duration_s": a.samples.shape[0] / SAMPLE_RATE if rec.status == "completed" else 0.0,
-                     "error_code": rec.error_code, "start": rec.start, "sid": rec.sid, "timeline": timeline(rec)})
-        a.drop()
+        def complete(rec: Recording) -> None:
+            assert rec.assembly is not None
+            rows.append(recording_row(sim, rec))
+            if rec.status == "completed":
+                media.extend(write_media(stage, rec, formats))
+            rec.assembly.drop()
 
-    sim.on_complete = complete
-    for i, spec in shard_calls:
-        sim.add_call(i, spec)
-    sim.env.run()
-    event_keys, rec_keys = canonical_keys(sim, sink.events)
-    events = [{"key": k, "event": e.to_json()} for k, e in zip(event_keys, sink.events, strict=True)]
-    for row in recs:
-        row["timeline"] = with_callbacks(row["timeline"], sink.events)
-        row["key"] = rec_keys[row["sid"]]
-    result = {"shard": shard_id, "calls": len(shard_calls), "recordings": recs, "events": events}
-    shard_dir = out / ".shards"
-    shard_dir.mkdir(exist_ok=True)
-    _atomic_write(shard_dir / f"{shard_id:05d}.json", json.dumps(result).encode())
+        sim.on_complete = complete
+        for i, spec in shard_calls:
+            sim.add_call(i, spec)
+        sim.env.run()
+        rows, events, transcriptions = finish_rows(sim, rows, sink.events)
+        for name, _ in media:
+            os.replace(stage / name, out / "media" / name)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    result = {"shard": shard_id, "fingerprint": fingerprint, "calls": len(shard_calls), "media": media,
+              "recordings": rows, "events": events, "transcriptions": transcriptions}
+    atomic_write(out / ".shards" / f"{shard_id:05d}.json", json.dumps(result).encode())
     return {"shard": shard_id, "calls": len(shard_calls)}
+
+
+def _load_shard(out: Path, k: int, fingerprint: str) -> dict[str, Any]:
+    """A finished shard's file, checked: its fingerprint matches and its media exist
+    with the sizes it wrote.
+
+    Raises
+    ------
+    OutputError
+        Corrupt, made by another run or plan, or a media file missing or changed.
+    """
+    path = out / ".shards" / f"{k:05d}.json"
+    again = "; run with --overwrite to start over"
+    try:
+        data = json.loads(path.read_bytes())
+        if not isinstance(data, dict) or not {"fingerprint", "media", "recordings", "events"} <= set(data):
+            raise ValueError("missing fields")
+    except (ValueError, OSError) as exc:
+        raise OutputError(f"{path}: corrupt shard file ({str(exc)[:80]}){again}") from None
+    if data["fingerprint"] != fingerprint:
+        raise OutputError(f"{path}: made by another run or shard plan (its fingerprint differs){again}")
+    for name, size in data["media"]:
+        media = out / "media" / name
+        if not media.is_file() or media.stat().st_size != size:
+            raise OutputError(f"{media}: missing or changed since shard {k} finished{again}")
+    return data
 
 
 _SCENARIO: Scenario | None = None  # inherited by forked workers
 
 
-def _run_global(args: tuple[Shard, str, tuple[str, ...], int]) -> dict[str, Any]:
+def _run_global(args: tuple[Shard, str, tuple[str, ...], int, str]) -> dict[str, Any]:
     assert _SCENARIO is not None
     return run_shard(_SCENARIO, *args)
+
+
+def _ignore_sigint() -> None:
+    """Workers leave Ctrl-C to the parent, which stops them and cleans up."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 @dataclass
@@ -185,6 +254,7 @@ def run_batch(
     dask_address: str | None = None,
     dask_client: Any = None,
     progress: Callable[[int, int], None] | None = None,
+    overwrite: bool = False,
 ) -> BatchResult:
     """Run every call of ``scenario`` in shards and merge the outputs in ``out_dir``.
 
@@ -193,79 +263,172 @@ def run_batch(
     scenario : Scenario
         Validated (for example a traffic scenario of thousands of calls).
     out_dir : str or Path
-        recordings.json, events.jsonl, media/, summary.json; ``.shards/`` holds finished
-        shards (a second run skips them: resume).
+        recordings.json, events.jsonl, timelines.jsonl, transcriptions.json, media/,
+        summary.json and ``recsim-run.json``; ``.shards/`` holds finished shards. The
+        folder must be new, empty or hold this same run (:mod:`recsim.runfolder`); a
+        second run of the same batch skips the finished shards (resume) after checking
+        each one's fingerprint and media.
     workers : int
-        Worker processes on this machine (1: in this process).
+        Worker processes on this machine (1: in this process); at least 1.
     formats : iterable of {"wav", "mp3"}
         Media formats.
     shard_calls : int
-        Calls per shard (memory is bounded by a shard's calls in flight).
+        Calls per shard (memory is bounded by a shard's calls in flight); at least 1.
     dask_address, dask_client
         Run the shards on a Dask cluster (``dask.distributed``) instead.
     progress : callable, optional
         ``progress(shards_done, shards_total)``.
+    overwrite : bool
+        Replace the outputs of another run in ``out_dir`` (only files recsim wrote).
 
     Returns
     -------
     BatchResult
-    """
-    global _SCENARIO
-    out = Path(out_dir)
-    (out / "media").mkdir(parents=True, exist_ok=True)
-    (out / ".shards").mkdir(exist_ok=True)
-    fmts = tuple(formats)
-    shards = plan_shards(scenario, shard_calls)
-    todo = [(shard, str(out), fmts, k) for k, shard in enumerate(shards)
-            if not (out / ".shards" / f"{k:05d}.json").is_file()]
-    done = len(shards) - len(todo)
-    if progress:
-        progress(done, len(shards))
-    if dask_address is not None or dask_client is not None:
-        from distributed import Client, as_completed
 
-        client = dask_client or Client(dask_address)
-        remote = client.scatter(scenario, broadcast=True)
-        futures = [client.submit(run_shard, remote, *t, pure=False) for t in todo]
-        for _ in as_completed(futures):
-            done += 1
-            if progress:
-                progress(done, len(shards))
-        client.gather(futures)
+    Raises
+    ------
+    ScenarioError
+        Invalid formats, ``workers`` or ``shard_calls`` below 1, invalid TwiML or audio.
+    OutputError
+        The folder holds another run or foreign files, a finished shard is corrupt, of
+        another run, or lost media; the folder cannot be written.
+    ClusterError
+        The Dask scheduler cannot be reached.
+    SimulationError
+        A call flow cannot continue: what this batch wrote is removed.
+    KeyboardInterrupt
+        Workers are stopped and temporary files removed; finished shards are kept (run
+        again to resume).
+    """
+    fmts = validate_formats(formats)
+    for name, value in (("workers", workers), ("shard_calls", shard_calls)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ScenarioError(f"{name}: {value!r} is not allowed; expected an integer >= 1")
+    Simulation(scenario)  # validates apps, inline TwiML and audio before anything is written
+    identity = runfolder.identity_of(scenario, fmts, {"shard_calls": shard_calls})
+    created = not Path(out_dir).exists()
+    out, same = runfolder.claim(out_dir, identity, overwrite=overwrite)
+    if not same:
+        runfolder.write_manifest(out, identity, complete=False)
+    (out / "media").mkdir(exist_ok=True)
+    (out / ".shards").mkdir(exist_ok=True)
+    shards = plan_shards(scenario, shard_calls)
+    fps = [_shard_fingerprint(identity.fingerprint, sh) for sh in shards]
+    before = {p.name for p in (out / ".shards").glob("*.json")}
+    todo = []
+    for k, shard in enumerate(shards):
+        if f"{k:05d}.json" in before:
+            _load_shard(out, k, fps[k])
+        else:
+            todo.append((shard, str(out), fmts, k, fps[k]))
+    try:
+        _execute(scenario, todo, len(shards), workers=workers, dask_address=dask_address, dask_client=dask_client,
+                 progress=progress)
+    except KeyboardInterrupt:
+        runfolder.clean_leftovers(out)
+        raise
+    except BaseException:
+        _undo(out, before, created=created)
+        raise
+    result = _merge(out, fps, len(shards) - len(todo))
+    runfolder.write_manifest(out, identity, complete=True)
+    return result
+
+
+def _execute(scenario: Scenario, todo: list[tuple[Shard, str, tuple[str, ...], int, str]], n_shards: int, *,
+             workers: int, dask_address: str | None, dask_client: Any,
+             progress: Callable[[int, int], None] | None) -> None:
+    """Run the shards of ``todo`` in this process, on worker processes or on Dask."""
+    global _SCENARIO
+    done = n_shards - len(todo)
+    if progress:
+        progress(done, n_shards)
+
+    def tick() -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(done, n_shards)
+
+    if dask_address is not None or dask_client is not None:
+        _on_dask(scenario, todo, dask_address, dask_client, tick)
     elif workers > 1 and len(todo) > 1:
         _SCENARIO = scenario
         from recsim.traffic import talker_bank
 
         talker_bank(scenario.seed)  # once, before forking
-        with mp.get_context("fork").Pool(workers) as pool:
+        pool = mp.get_context("fork").Pool(workers, initializer=_ignore_sigint)
+        try:
             for _ in pool.imap_unordered(_run_global, todo):
-                done += 1
-                if progress:
-                    progress(done, len(shards))
-        _SCENARIO = None
+                tick()
+            pool.close()
+        finally:
+            pool.terminate()
+            pool.join()
+            _SCENARIO = None
     else:
         for t in todo:
             run_shard(scenario, *t)
-            done += 1
-            if progress:
-                progress(done, len(shards))
-    return _merge(out, len(shards), len(shards) - len(todo))
+            tick()
 
 
-def _merge(out: Path, n_shards: int, skipped: int) -> BatchResult:
-    recs: list[dict[str, Any]] = []
+def _on_dask(scenario: Scenario, todo: list[Any], address: str | None, client: Any, tick: Callable[[], None]) -> None:
+    from distributed import Client, as_completed
+
+    if client is None:
+        try:
+            client = Client(address, timeout=5)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise ClusterError(f"--dask {address}: no Dask scheduler answers there ({str(exc)[:120]}); start one "
+                               "with `dask scheduler` or check the address") from None
+    remote = client.scatter(scenario, broadcast=True)
+    futures = [client.submit(run_shard, remote, *t, pure=False) for t in todo]
+    try:
+        for _ in as_completed(futures):
+            tick()
+        client.gather(futures)
+    except BaseException:
+        client.cancel(futures)
+        raise
+
+
+def _undo(out: Path, before: set[str], *, created: bool) -> None:
+    """Remove what a failed batch wrote: shard files that were not there ``before``,
+    their media, temporary files; the whole output when the folder held nothing."""
+    shard_dir = out / ".shards"
+    for p in shard_dir.glob("*.json"):
+        if p.name in before:
+            continue
+        try:
+            for name, _ in json.loads(p.read_bytes()).get("media", []):
+                (out / "media" / name).unlink(missing_ok=True)
+        except (ValueError, OSError):
+            pass
+        p.unlink(missing_ok=True)
+    runfolder.clean_leftovers(out)
+    if not before:
+        runfolder.remove_outputs(out)
+        if created and not any(out.iterdir()):
+            out.rmdir()
+
+
+def _merge(out: Path, fingerprints: list[str], skipped: int) -> BatchResult:
+    rows: list[dict[str, Any]] = []
     events: list[dict[str, Any]] = []
+    transcriptions: list[dict[str, Any]] = []
     n_calls = 0
-    for k in range(n_shards):
-        data = json.loads((out / ".shards" / f"{k:05d}.json").read_bytes())
-        recs += data["recordings"]
+    for k, fp in enumerate(fingerprints):
+        data = _load_shard(out, k, fp)
+        rows += data["recordings"]
         events += data["events"]
+        transcriptions += data.get("transcriptions", [])
         n_calls += data["calls"]
-    recs.sort(key=lambda r: r["key"])
+    rows.sort(key=lambda r: r["key"])
     events.sort(key=lambda e: e["key"])
-    _atomic_write(out / "recordings.json", (json.dumps([r["resource"] for r in recs], indent=2) + "\n").encode())
-    _atomic_write(out / "events.jsonl", "".join(json.dumps(e["event"]) + "\n" for e in events).encode())
-    _atomic_write(out / "timelines.jsonl", "".join(json.dumps(r["timeline"]) + "\n" for r in recs).encode())
+    transcriptions.sort(key=lambda t: t["key"])
+    write_run_files(out, rows, events, transcriptions)
+    n_shards = len(fingerprints)
+    recs = rows
     durations = np.array([r["duration_s"] for r in recs if r["status"] == "completed"] or [0.0])
     summary = BatchResult(
         out_dir=out,
@@ -283,5 +446,5 @@ def _merge(out: Path, n_shards: int, skipped: int) -> BatchResult:
         shards_run=n_shards - skipped,
         shards_skipped=skipped,
     )
-    _atomic_write(out / "summary.json", (json.dumps(summary.to_json(), indent=2) + "\n").encode())
+    atomic_write(out / "summary.json", (json.dumps(summary.to_json(), indent=2) + "\n").encode())
     return summary

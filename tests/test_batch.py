@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from recsim import ScenarioError, scenario_from_dict
-from recsim.batch import plan_shards, run_batch, run_shard
+from recsim.batch import plan_shards, run_batch
 
 MIX = [{"template": "voicemail", "weight": 4}, {"template": "dual_dial", "weight": 3},
        {"template": "payment_pause", "weight": 2}, {"template": "outbound_record", "weight": 1},
@@ -33,7 +33,7 @@ def _digest(d: Path) -> dict[str, str]:
         if ".shards" in root:
             continue
         for f in files:
-            if f != "summary.json":
+            if f not in ("summary.json", "recsim-run.json"):  # the manifest names the shard plan
                 p = Path(root) / f
                 out[str(p.relative_to(d))] = hashlib.md5(p.read_bytes()).hexdigest()
     return out
@@ -82,11 +82,17 @@ def test_resume_skips_finished_shards_and_gives_the_same_outputs(tmp_path: Path)
     full = run_batch(sc, tmp_path / "full", shard_calls=8)
     shards = plan_shards(sc, 8)
     part = tmp_path / "part"
-    run_shard(sc, shards[0], part, ("wav",), 0)  # "interrupted" after one shard
-    (part / "media" / "leftover.wav.123.part").write_bytes(b"half")  # a half-written file of the crash
+
+    def interrupt(done: int, total: int) -> None:
+        if done == 1:
+            raise KeyboardInterrupt  # "interrupted" after one shard
+
+    with pytest.raises(KeyboardInterrupt):
+        run_batch(sc, part, shard_calls=8, progress=interrupt)
+    (part / "media" / "leftover.wav.123.part").write_bytes(b"half")  # a half-written file of a crash
     resumed = run_batch(sc, part, shard_calls=8)
     assert (resumed.shards_skipped, resumed.shards_run) == (1, len(shards) - 1)
-    (part / "media" / "leftover.wav.123.part").unlink()
+    assert not list(part.rglob("*.part"))  # the resume removed the crash's leftovers
     assert _digest(part) == _digest(tmp_path / "full")
     assert resumed.by_source == full.by_source
 
