@@ -12,8 +12,9 @@ folder                             a run ...
 missing or empty                   starts
 holds the same run (identity)      goes on (a batch resumes its finished shards)
 holds another run                  refuses (:class:`OutputError` saying what
-                                   differs), or with ``overwrite`` removes that
-                                   run's outputs first
+                                   differs)
+any of the above, ``overwrite``    removes every output recsim wrote there and
+                                   starts over
 holds files recsim did not write   refuses, even with ``overwrite`` (nothing a user
                                    stored is removed)
 =================================  ==============================================
@@ -275,17 +276,18 @@ def claim(out: str | Path, identity: RunIdentity, *, overwrite: bool = False) ->
         shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
         raise OutputError(f"{path}: holds files recsim did not write ({shown}); choose an empty or new --out "
                           "(nothing there is removed, even with --overwrite)")
+    if overwrite:
+        remove_outputs(path)
+        return path, False
     manifest = read_manifest(path)
     same = manifest is not None and manifest.get("fingerprint") == identity.fingerprint
     if not same and any(path.iterdir()):
-        if not overwrite:
-            if manifest is None:
-                why = "outputs of a run that has no manifest (an older recsim, or an interrupted start)"
-            else:
-                why = "another run: " + "; ".join(identity.differences(manifest["identity"]) or ["its fingerprint"])
-            raise OutputError(f"{path}: holds {why}. Run with --overwrite to replace its outputs, or choose "
-                              "another --out")
-        remove_outputs(path)
+        if manifest is None:
+            why = "outputs of a run that has no manifest (an older recsim, or an interrupted start)"
+        else:
+            why = "another run: " + "; ".join(identity.differences(manifest["identity"]) or ["its fingerprint"])
+        raise OutputError(f"{path}: holds {why}. Run with --overwrite to replace its outputs, or choose "
+                          "another --out")
     if same:
         clean_leftovers(path)
     return path, same
