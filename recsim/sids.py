@@ -1,8 +1,10 @@
 """Twilio SIDs: a two-letter prefix and 32 lowercase hex digits (34 characters).
 
 Prefixes (002_9f1cb9403e12b7f0.txt): AC account, CA call, RE recording, CF conference;
-TR transcription. recsim draws SIDs from a seeded generator so the same scenario gives
-the same SIDs.
+TR transcription. A simulation run draws SIDs from a seeded generator so the same
+scenario gives the same SIDs (:class:`SidFactory`); the REST emulator draws them from its
+store (:class:`IssuedSidFactory`), which never issues a SID twice (DESIGN.md, "Identity
+and outputs").
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import re
 
 import numpy as np
 
-__all__ = ["SID_RE", "SidFactory", "is_sid", "sid_from_text"]
+__all__ = ["SID_RE", "IssuedSidFactory", "SidFactory", "is_sid", "sid_from_text"]
 
 SID_RE = re.compile(r"^(AC|CA|RE|CF|TR)[0-9a-f]{32}$")
 
@@ -42,3 +44,34 @@ class SidFactory:
     def new(self, prefix: str) -> str:
         """The next SID with ``prefix`` (two uppercase letters)."""
         return prefix + self._rng.bytes(16).hex()
+
+
+class IssuedSidFactory(SidFactory):
+    """Draws SIDs for one owner (a call or a conference) issued by a store.
+
+    The n-th SID is ``prefix`` + the first 32 hex digits of the SHA-256 of
+    ``(store_id, account_sid, serial, n)``. A store hands out every serial once (it is a
+    counter kept in its database), so two factories of one store never share their
+    input, and SIDs do not repeat across accounts, restarts or resets.
+
+    Parameters
+    ----------
+    store_id : str
+        Random id of the store, created once with its database.
+    account_sid : str
+        AC sid of the account the SIDs belong to.
+    serial : int
+        The store's counter value for this factory (unique within the store).
+    """
+
+    def __init__(self, store_id: str, account_sid: str, serial: int) -> None:
+        self.store_id = store_id
+        self.account_sid = account_sid
+        self.serial = int(serial)
+        self._drawn = 0
+
+    def new(self, prefix: str) -> str:
+        """The next SID with ``prefix`` (two uppercase letters)."""
+        text = f"{self.store_id}/{self.account_sid}/{self.serial}/{self._drawn}"
+        self._drawn += 1
+        return prefix + hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]

@@ -5,33 +5,49 @@ action; methods raise :class:`recsim.errors.ApiError` with Twilio's codes. One
 :class:`~recsim.sim.Simulation` per account runs the calls created over the API; its
 clock follows wall time at a chosen speed (``realtime``) or moves only when
 :meth:`Backend.advance` is called (``manual``, for deterministic tests).
+
+Identity (DESIGN.md, "Identity and outputs"): every account's simulation draws the SIDs
+of its calls and conferences from the store (:meth:`recsim.store.Store.issue_sids`), so
+no SID repeats across accounts, restarts or resets; the latest simulated time is kept in
+the store, and a restarted or reset clock starts at or after it, so new recordings are
+never dated before stored ones.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import simpy
 from pydantic import ValidationError
+from simpy.core import URGENT
 
 from recsim.api.media import MEDIA_TYPES, encode_media
 from recsim.api.resources import recording_json
 from recsim.configurations import ConfigurationBody, RecordingConfiguration
-from recsim.errors import InvalidRequestError, NotFoundError
+from recsim.errors import InvalidRequestError, NotFoundError, RecsimError, ScenarioError, TwimlError
 from recsim.scenario import CallSpec, RestCreate, RestUpdate, Scenario
+from recsim.sids import SidFactory
 from recsim.sim.callbacks import API_VERSION, Event, rfc2822
 from recsim.sim.recording import Recording
 from recsim.sim.simulation import Simulation
 from recsim.store import Store
+from recsim.twiml import parse_twiml
 
-__all__ = ["MAX_PAGE_SIZE", "Backend", "Page"]
+__all__ = ["MAX_PAGE_SIZE", "MAX_UNIX_S", "Backend", "Page"]
 
 MAX_PAGE_SIZE = 1000
 DEFAULT_PAGE_SIZE = 50
+#: The latest simulated time the clock may reach: 9999-12-31T23:59:59Z (unix seconds), the
+#: last second a date (RFC 2822, Python datetime) can show.
+MAX_UNIX_S = 253402300799.0
+#: Wall seconds between two saves of the realtime clock in the store.
+_CLOCK_SAVE_S = 1.0
 
 
 @dataclass
@@ -95,19 +111,51 @@ class Backend:
         self.lock = threading.RLock()
         self.events: list[tuple[str, Event]] = []
         self._wall0 = time.monotonic()
+        self._clock_saved = self._wall0
+        self.sims: dict[str, Simulation] = {}
         self.reset()
 
     # ----------------------------------------------------------------- setup
+    def _epoch(self) -> dt.datetime:
+        """Simulated time 0 of a new simulation: the scenario's epoch (manual) or now
+        (realtime), moved to the latest time stored if that is later (whole seconds)."""
+        epoch = self.base.epoch if self.clock == "manual" else dt.datetime.now(dt.UTC).replace(microsecond=0)
+        latest = self.store.latest_time()
+        if latest is not None and latest > epoch.timestamp():
+            epoch = dt.datetime.fromtimestamp(math.ceil(latest), dt.UTC)
+        return epoch
+
+    def _save_clock(self) -> None:
+        """Keep the latest simulated time reached in the store."""
+        if self.sims:
+            self.store.record_clock(max(self.now(a) for a in self.sims))
+
+    def _sid_issuer(self, account_sid: str) -> Callable[[str, int | str], SidFactory]:
+        """The ``new_sids`` of an account's simulation: every call and conference gets a
+        generator from the store, whatever its kind and key (DESIGN.md, Identity)."""
+
+        def issue(kind: str, key: int | str) -> SidFactory:
+            return self.store.issue_sids(account_sid)
+
+        return issue
+
     def reset(self) -> None:
         """Forget live calls and start every account's simulation at time 0 (stored
-        recordings and configurations are kept)."""
+        recordings and configurations are kept).
+
+        Time 0 is at or after the latest simulated time the store has seen (this
+        process's clock, or any stored recording's), so the clock never goes back; every
+        simulation draws its SIDs from the store (:meth:`recsim.store.Store.issue_sids`).
+        """
         with self.lock:
-            epoch = self.base.epoch if self.clock == "manual" else dt.datetime.now(dt.UTC).replace(microsecond=0)
-            self.sims: dict[str, Simulation] = {}
+            self._save_clock()
+            epoch = self._epoch()
+            self.sims = {}
             for sid in self.accounts:
                 sc = self.base.model_copy(update={
                     "account": self.base.account.model_copy(update={"sid": sid}), "calls": [], "epoch": epoch})
                 sim = Simulation(sc, sink=_Forward(self, sid))
+                sim.new_sids = self._sid_issuer(sid)
                 sim.on_complete = lambda rec, a=sid: self._completed(a, rec)
                 sim.on_update = lambda rec, a=sid: self._save(a, rec)
                 if self.twiml_fetcher is not None:
@@ -119,10 +167,24 @@ class Backend:
                         sim.configurations.create(body, id=cfg["id"])
                 self.sims[sid] = sim
             self._wall0 = time.monotonic()
+            self._save_clock()
 
     def load(self, scenario: Scenario) -> int:
         """Use ``scenario`` (parties, apps, settings, configurations) and start its calls
-        in every account's simulation from time 0; returns the number of calls started."""
+        in every account's simulation from time 0; returns the number of calls started.
+
+        Raises
+        ------
+        ScenarioError
+            A call's inline TwiML is invalid (checked before anything changes).
+        """
+        for i, spec in enumerate(scenario.calls):
+            if spec.twiml is not None:
+                try:
+                    parse_twiml(spec.twiml, url=f"calls[{i}].twiml",
+                                max_call_duration=scenario.account.max_call_duration_s)
+                except TwimlError as exc:
+                    raise ScenarioError(f"{scenario.source}: {exc}") from None
         with self.lock:
             self.base = scenario
             self.reset()
@@ -150,25 +212,63 @@ class Backend:
 
     # ----------------------------------------------------------------- clock
     def advance(self, seconds: float) -> float:
-        """Move every simulation ``seconds`` forward (manual clock); returns the new time."""
-        if seconds < 0:
-            raise InvalidRequestError(20001, f"seconds: {seconds} is not allowed; expected >= 0")
+        """Move every simulation ``seconds`` forward (manual clock).
+
+        Parameters
+        ----------
+        seconds : float
+            Simulated seconds, finite, >= 0, and not past 9999-12-31T23:59:59Z
+            (:data:`MAX_UNIX_S`) for any account.
+
+        Returns
+        -------
+        float
+            The new simulated time, seconds since the simulations' epoch.
+
+        Raises
+        ------
+        InvalidRequestError
+            20001 for a value that is not a finite number from 0 to the seconds left
+            before the end of representable dates; nothing moves.
+        RecsimError
+            The first error of a call flow that could not go on (for example a
+            ``<Dial>`` to an unknown party): that call stopped, the others went on, and
+            the clock still reached the target.
+        """
+        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+            raise InvalidRequestError(20001, f"seconds: {seconds!r} is not allowed; allowed: a number of seconds")
+        seconds = float(seconds)
         with self.lock:
+            latest = max((self.now(a) for a in self.sims), default=self._epoch().timestamp())
+            left = max(MAX_UNIX_S - latest, 0.0)
+            if not math.isfinite(seconds) or not 0 <= seconds <= left:
+                raise InvalidRequestError(
+                    20001, f"seconds: {seconds!r} is not allowed; allowed: a finite number from 0 to {left:.0f} "
+                           "(the simulated clock cannot pass 9999-12-31T23:59:59Z)")
+            failures: list[RecsimError] = []
             for sim in self.sims.values():
-                target = float(sim.env.now) + seconds
-                if target > sim.env.now:
-                    sim.env.run(until=target)
+                failures += _run(sim, float(sim.env.now) + seconds)
+            self._save_clock()
+            if failures:
+                raise failures[0]
             return max((float(s.env.now) for s in self.sims.values()), default=0.0)
 
     def tick(self) -> None:
-        """Realtime clock: catch the simulations up with wall time x speed."""
+        """Realtime clock: catch the simulations up with wall time x speed (never past
+        :data:`MAX_UNIX_S`); the time reached is saved in the store about once a second."""
         if self.clock != "realtime":
             return
-        target = (time.monotonic() - self._wall0) * self.speed
+        wall = time.monotonic()
+        target = (wall - self._wall0) * self.speed
         with self.lock:
+            failures: list[RecsimError] = []
             for sim in self.sims.values():
-                if target > sim.env.now:
-                    sim.env.run(until=target)
+                failures += _run(sim, min(target, MAX_UNIX_S - sim.epoch.timestamp()))
+            if wall - self._clock_saved >= _CLOCK_SAVE_S:
+                self._clock_saved = wall
+                self._save_clock()
+            if failures:
+                raise failures[0]
 
     # ----------------------------------------------------------- persistence
     def _resource(self, account_sid: str, rec: Recording) -> dict[str, Any]:
@@ -178,11 +278,12 @@ class Backend:
     def _save(self, account_sid: str, rec: Recording) -> None:
         sim = self.sim(account_sid)
         self.store.save(self._resource(account_sid, rec), sim.epoch.timestamp() + rec.start)
+        self.store.record_clock(self.now(account_sid))
 
     def _completed(self, account_sid: str, rec: Recording) -> None:
         a = rec.assembly
         if rec.status == "completed" and a is not None:
-            self.store.save_media(rec.sid, a.samples, a.stored)
+            self.store.save_media(rec.sid, a.samples, a.stored, account_sid=account_sid)
         self._save(account_sid, rec)
         if a is not None:  # media is on disk now: keep memory bounded
             a.drop()
@@ -194,7 +295,8 @@ class Backend:
         Raises
         ------
         InvalidRequestError
-            21201 no To, 21213 no From, 21205 bad or missing Url, 20001 other fields.
+            21201 no To, 21213 no From, 21205 bad or missing Url, 20001 invalid Twiml
+            (checked here, so a bad document never stops the clock) or other fields.
         """
         to, from_ = form.get("To"), form.get("From")
         if not to:
@@ -206,6 +308,10 @@ class Backend:
             raise InvalidRequestError(21205, f"Url is not a valid URL: {url!r}")
         spec: dict[str, Any] = {"from": from_, "to": to, "direction": "outbound-api"}
         if twiml:
+            try:
+                parse_twiml(str(twiml), url="Twiml", max_call_duration=self.base.account.max_call_duration_s)
+            except TwimlError as exc:
+                raise InvalidRequestError(20001, f"Invalid parameter {exc}") from None
             spec["twiml"] = twiml
         else:
             spec["url"] = url
@@ -283,18 +389,33 @@ class Backend:
             body["status"] = "stopped" if req.Status == "stopped" else rec.status
             return body
 
-    def fetch_recording(self, account_sid: str, sid: str, *, include_deleted: bool = True) -> dict[str, Any]:
-        """GET /Recordings/{Sid}.json.
+    def fetch_recording(self, account_sid: str, sid: str, *, include_deleted: bool = True,
+                        parent: tuple[str, str] | None = None) -> dict[str, Any]:
+        """GET /Recordings/{Sid}.json, or under its parent: /Calls/{CallSid}/Recordings/{Sid}.json
+        or /Conferences/{ConferenceSid}/Recordings/{Sid}.json (002).
+
+        Parameters
+        ----------
+        account_sid, sid : str
+            The account and the RE sid.
+        include_deleted : bool
+            Also a deleted recording (within the 40 days its metadata is kept).
+        parent : (str, str), optional
+            ``(owner, owner_sid)`` of a parent path: owner ``Calls`` or ``Conferences``;
+            the recording must be that call's (``call_sid``) or conference's
+            (``conference_sid``).
 
         Raises
         ------
         NotFoundError
-            20404.
+            20404: unknown, another account's, deleted (unless ``include_deleted``), or
+            not a recording of ``parent``.
         """
         row = self.store.get(account_sid, sid, now=self.now(account_sid), include_deleted=include_deleted)
-        if row is None:
-            raise NotFoundError(f"The requested resource /{API_VERSION}/Accounts/{account_sid}/Recordings/{sid}.json "
-                                "was not found")
+        owner_path = f"{parent[0]}/{parent[1]}/" if parent is not None else ""
+        if row is None or (parent is not None and not _belongs(row.resource, *parent)):
+            raise NotFoundError(f"The requested resource /{API_VERSION}/Accounts/{account_sid}/{owner_path}"
+                                f"Recordings/{sid}.json was not found")
         return row.resource
 
     def list_recordings(self, account_sid: str, *, page: int, page_size: int, **filters: Any) -> Page:
@@ -313,35 +434,33 @@ class Backend:
                                  offset=page * page_size, **filters)
         return Page(items=items[:page_size], page=page, page_size=page_size, has_next=len(items) > page_size)
 
-    def delete_recording(self, account_sid: str, sid: str) -> None:
-        """DELETE /Recordings/{Sid}.json: only completed recordings; status deleted,
-        metadata kept 40 days, media gone at once.
+    def delete_recording(self, account_sid: str, sid: str, *, parent: tuple[str, str] | None = None) -> None:
+        """DELETE /Recordings/{Sid}.json (or under its parent, see :meth:`fetch_recording`):
+        only completed recordings; status deleted, metadata kept 40 days, media gone at once.
 
         Raises
         ------
         NotFoundError, InvalidRequestError
-            20404; 20009 when not completed.
+            20404 (also when not a recording of ``parent``); 20009 when not completed.
         """
-        row = self.store.get(account_sid, sid, now=self.now(account_sid), include_deleted=False)
-        if row is None:
-            raise NotFoundError(f"The requested resource /{API_VERSION}/Accounts/{account_sid}/Recordings/{sid}.json "
-                                "was not found")
-        if row.resource["status"] != "completed":
-            raise InvalidRequestError(20009, f"Recording {sid} is {row.resource['status']}; only completed "
-                                             "recordings can be deleted")
-        resource = dict(row.resource, status="deleted", duration=row.resource["duration"])
-        self.store.mark_deleted(account_sid, sid, resource, self.now(account_sid))
+        with self.lock:
+            resource = self.fetch_recording(account_sid, sid, include_deleted=False, parent=parent)
+            if resource["status"] != "completed":
+                raise InvalidRequestError(20009, f"Recording {sid} is {resource['status']}; only completed "
+                                                 "recordings can be deleted")
+            self.store.mark_deleted(account_sid, sid, dict(resource, status="deleted"), self.now(account_sid))
 
-    def media(self, account_sid: str, sid: str, fmt: str, requested_channels: int | None) -> tuple[bytes, str]:
-        """Media bytes and their type.
+    def media(self, account_sid: str, sid: str, fmt: str, requested_channels: int | None, *,
+              parent: tuple[str, str] | None = None) -> tuple[bytes, str]:
+        """Media bytes and their type (or under its parent, see :meth:`fetch_recording`).
 
         Raises
         ------
         NotFoundError
-            20404 (not completed, deleted or unknown); 16113 (two channels of a
-            one-channel recording).
+            20404 (not completed, deleted, unknown, or not a recording of ``parent``);
+            16113 (two channels of a one-channel recording).
         """
-        resource = self.fetch_recording(account_sid, sid, include_deleted=False)
+        resource = self.fetch_recording(account_sid, sid, include_deleted=False, parent=parent)
         stored = self.store.load_media(sid) if resource["status"] == "completed" else None
         if stored is None:
             raise NotFoundError(f"The media of Recording {sid} is not available (status {resource['status']})")
@@ -394,6 +513,37 @@ class Backend:
     def validate_configuration(body: Any) -> ConfigurationBody:
         """Validate a v2 body (used by the fuzz tests)."""
         return ConfigurationBody.model_validate(body)
+
+
+def _run(sim: Simulation, target: float) -> list[RecsimError]:
+    """Run ``sim`` to simulated time ``target`` (as ``env.run(until=target)``: events at
+    exactly ``target`` wait for the next run) even when a call's flow fails on the way (a
+    :class:`~recsim.errors.SimulationError`, for example a TwiML loop): that call stops,
+    the others go on, and the clock still reaches ``target`` with no stale stop event
+    left to halt a later run. Returns the errors met."""
+    failures: list[RecsimError] = []
+    env = sim.env
+    if not target > env.now:
+        return failures
+    stop = simpy.Event(env)  # what Environment.run(until=number) schedules, without its StopSimulation
+    stop._ok = True
+    stop._value = None
+    env.schedule(stop, URGENT, target - float(env.now))
+    while stop.callbacks is not None:
+        try:
+            env.step()
+        except RecsimError as exc:
+            failures.append(exc)
+    return failures
+
+
+def _belongs(resource: dict[str, Any], owner: str, owner_sid: str) -> bool:
+    """Whether a stored recording is one of ``owner`` (Calls or Conferences) ``owner_sid``."""
+    if owner == "Calls":
+        return bool(resource.get("call_sid")) and resource.get("call_sid") == owner_sid
+    if owner == "Conferences":
+        return bool(resource.get("conference_sid")) and resource.get("conference_sid") == owner_sid
+    return False
 
 
 class _Forward:

@@ -34,7 +34,9 @@ def recording_json(rec: Recording, *, account_sid: str, epoch: dt.datetime) -> d
     Returns
     -------
     dict
-        JSON-ready mapping with every property of spec 002.
+        JSON-ready mapping with every property of spec 002. ``error_code`` is null
+        unless the recording is absent (16101 too short, 16102 silent): a recording that
+        will turn out absent shows no error while stopped or processing.
     """
     base = f"/{API_VERSION}/Accounts/{account_sid}/Recordings/{rec.sid}"
     status = fetch_status(rec.status)
@@ -55,7 +57,7 @@ def recording_json(rec: Recording, *, account_sid: str, epoch: dt.datetime) -> d
         "status": status,
         "channels": rec.options.n_channels,
         "source": rec.options.source,
-        "error_code": rec.error_code,
+        "error_code": rec.error_code if status == "absent" else None,
         "uri": f"{base}.json",
         "encryption_details": None,
         "subresource_uris": {

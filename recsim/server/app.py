@@ -4,7 +4,8 @@ No state here: every route parses its request and calls one
 :class:`~recsim.api.backend.Backend` method. Twilio's wire format: form-encoded request
 bodies, JSON (or XML with ``.xml``) responses, RFC 2822 dates, list pages with
 ``first_page_uri`` / ``next_page_uri`` / ``previous_page_uri`` and one item key, errors
-as ``{code, message, more_info, status}``.
+as ``{code, message, more_info, status}`` - every error, including an unexpected one
+(HTTP 500, code 20500): the app never answers a plain-text 500.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import logging
 import threading
 import time
 import xml.etree.ElementTree as ET
@@ -25,11 +27,47 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from recsim.api.backend import DEFAULT_PAGE_SIZE, Backend
-from recsim.errors import ApiError, InvalidRequestError, NotFoundError, RecsimError
+from recsim.errors import ApiError, InvalidRequestError, NotFoundError, OutputError, RecsimError
 
 __all__ = ["create_app"]
 
 V1 = "/2010-04-01/Accounts/{account_sid}"
+#: Recording parents of the nested paths (002): ``/Calls/{CallSid}`` and ``/Conferences/{ConferenceSid}``.
+OWNERS = ("Calls", "Conferences")
+
+_log = logging.getLogger("recsim.server")
+
+
+class _CatchAll:
+    """ASGI middleware: an exception no handler took becomes Twilio's error JSON, HTTP 500,
+    code 20500 (logged here), instead of a plain-text 500."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def send_tracked(message: Any) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_tracked)
+        except Exception as exc:
+            _log.exception("recsim serve: unexpected error on %s %s", scope.get("method"), scope.get("path"))
+            if started:
+                raise
+            await _server_error(exc)(scope, receive, send)
+
+
+def _server_error(exc: BaseException) -> JSONResponse:
+    return _error(ApiError(20500, f"Internal server error ({type(exc).__name__}: {exc})", status=500))
 
 
 def _error(err: ApiError) -> JSONResponse:
@@ -144,6 +182,9 @@ def create_app(backend: Backend, *, media_auth: bool = True, tick_s: float = 0.0
 
     @app.exception_handler(RecsimError)
     async def recsim_error(request: Request, exc: RecsimError) -> JSONResponse:
+        if isinstance(exc, OutputError):  # the store cannot write: the server's fault, not the request's
+            _log.error("recsim serve: %s", exc)
+            return _server_error(exc)
         return _error(InvalidRequestError(20001, str(exc)))
 
     @app.exception_handler(RequestValidationError)
@@ -191,7 +232,7 @@ def create_app(backend: Backend, *, media_auth: bool = True, tick_s: float = 0.0
     async def update_recording(account_sid: str, owner: str, owner_sid: str, name: str,
                                request: Request) -> Response:
         acct = auth(request, account_sid)
-        if owner not in ("Calls", "Conferences"):
+        if owner not in OWNERS:
             raise NotFoundError(f"The requested resource {request.url.path} was not found")
         sid, ext = _split_ext(name)
         body = backend.update_recording(acct, owner, owner_sid, sid, await _form(request))
@@ -256,16 +297,22 @@ def create_app(backend: Backend, *, media_auth: bool = True, tick_s: float = 0.0
         raise NotFoundError(f"The requested resource {request.url.path} was not found")
 
     # ------------------------------------------------- fetch, media, delete
-    def _fetch(request: Request, account_sid: str, name: str) -> Response:
+    def _parent(request: Request, owner: str, owner_sid: str) -> tuple[str, str]:
+        """The parent of a nested path; 20404 unless Calls or Conferences."""
+        if owner not in OWNERS:
+            raise NotFoundError(f"The requested resource {request.url.path} was not found")
+        return owner, owner_sid
+
+    def _fetch(request: Request, account_sid: str, name: str, parent: tuple[str, str] | None = None) -> Response:
         sid, ext = _split_ext(name)
         if ext in ("", "wav", "mp3"):
             acct = auth(request, account_sid) if media_auth else account_sid
             channels = _int_param(request.query_params, "RequestedChannels", None)
-            data, media_type = backend.media(acct, sid, ext or "wav", channels)
+            data, media_type = backend.media(acct, sid, ext or "wav", channels, parent=parent)
             return Response(data, media_type=media_type)
         acct = auth(request, account_sid)
         soft = request.query_params.get("IncludeSoftDeleted", "false").lower() == "true"
-        body = backend.fetch_recording(acct, sid, include_deleted=soft)
+        body = backend.fetch_recording(acct, sid, include_deleted=soft, parent=parent)
         return _xml_response("Recording", body) if ext == "xml" else JSONResponse(body)
 
     @app.get(V1 + "/Recordings/{name}")
@@ -275,7 +322,7 @@ def create_app(backend: Backend, *, media_auth: bool = True, tick_s: float = 0.0
     @app.get(V1 + "/{owner}/{owner_sid}/Recordings/{name}")
     async def fetch_owner_recording(account_sid: str, owner: str, owner_sid: str, name: str,
                                     request: Request) -> Response:
-        return _fetch(request, account_sid, name)
+        return _fetch(request, account_sid, name, _parent(request, owner, owner_sid))
 
     @app.get(V1 + "/Recordings/{sid}/Transcriptions.json")
     async def list_transcriptions(account_sid: str, sid: str, request: Request) -> JSONResponse:
@@ -286,9 +333,9 @@ def create_app(backend: Backend, *, media_auth: bool = True, tick_s: float = 0.0
                              "next_page_uri": None, "previous_page_uri": None, "uri": path, "page": 0,
                              "page_size": 50, "start": 0, "end": 0})
 
-    def _delete(request: Request, account_sid: str, name: str) -> Response:
+    def _delete(request: Request, account_sid: str, name: str, parent: tuple[str, str] | None = None) -> Response:
         acct = auth(request, account_sid)
-        backend.delete_recording(acct, _split_ext(name)[0])
+        backend.delete_recording(acct, _split_ext(name)[0], parent=parent)
         return Response(status_code=204)
 
     @app.delete(V1 + "/Recordings/{name}")
@@ -298,7 +345,7 @@ def create_app(backend: Backend, *, media_auth: bool = True, tick_s: float = 0.0
     @app.delete(V1 + "/{owner}/{owner_sid}/Recordings/{name}")
     async def delete_owner_recording(account_sid: str, owner: str, owner_sid: str, name: str,
                                      request: Request) -> Response:
-        return _delete(request, account_sid, name)
+        return _delete(request, account_sid, name, _parent(request, owner, owner_sid))
 
     # ------------------------------------------------ v2 configurations
     async def _json_body(request: Request) -> Any:
@@ -340,16 +387,27 @@ def create_app(backend: Backend, *, media_auth: bool = True, tick_s: float = 0.0
     # -------------------------------------------------- control (recsim)
     @app.get("/recsim/clock")
     async def clock() -> JSONResponse:
-        return JSONResponse({"mode": backend.clock, "now": max(float(s.env.now) for s in backend.sims.values())})
+        return JSONResponse({"mode": backend.clock,
+                             "now": max((float(s.env.now) for s in backend.sims.values()), default=0.0)})
 
     @app.post("/recsim/clock/advance")
     async def advance(request: Request) -> JSONResponse:
+        """Move the manual clock: ``seconds`` (form field or JSON object member), a finite
+        number >= 0 that keeps the clock before 9999-12-31T23:59:59Z; else 400, code 20001."""
         form = await _form(request) if request.headers.get("content-type", "").startswith(
             "application/x-www-form") else await _json_body(request)
+        if not isinstance(form, dict):
+            raise InvalidRequestError(20001, f"The request body must be a form or a JSON object with 'seconds'; "
+                                             f"got {type(form).__name__}")
+        raw = form.get("seconds", 0)
         try:
-            seconds = float(form.get("seconds", 0))
-        except (TypeError, ValueError):
-            raise InvalidRequestError(20001, "seconds must be a number") from None
+            if isinstance(raw, bool):
+                raise TypeError
+            seconds = float(raw)
+        except (TypeError, ValueError, OverflowError):
+            shown = repr(raw) if len(repr(raw)) <= 40 else repr(raw)[:37] + "..."
+            raise InvalidRequestError(20001, f"seconds: {shown} is not allowed; allowed: a finite number of "
+                                             "seconds >= 0") from None
         return JSONResponse({"mode": backend.clock, "now": backend.advance(seconds)})
 
     @app.post("/recsim/scenario")
@@ -374,6 +432,7 @@ def create_app(backend: Backend, *, media_auth: bool = True, tick_s: float = 0.0
     async def events() -> JSONResponse:
         return JSONResponse([{"account_sid": a, **e.to_json()} for a, e in backend.events])
 
+    app.add_middleware(_CatchAll)
     return app
 
 
