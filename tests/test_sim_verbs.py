@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from simkit import build, silence, tone, wav
 
-from recsim import SimulationError, run
+from recsim import ScenarioError, run
 from recsim.audio import say_audio, say_duration_s
 from recsim.cli import main
 
@@ -63,9 +63,13 @@ def test_dial_client(tmp_path: Path) -> None:
 
 
 def test_unknown_dial_target_and_play_url_are_clear_errors(tmp_path: Path) -> None:
-    with pytest.raises(SimulationError, match=r"<Dial> target '\+1999' has no entry in the scenario's parties"):
+    """Refused before the run starts (recsim.sim.checks), naming the call and the element."""
+    with pytest.raises(ScenarioError, match=r"calls\[0\] \(CA[0-9a-f]{32}\): calls\[0\]\.twiml: "
+                                            r"<Dial><Number>\+1999</Number></Dial>: the target '\+1999' has no "
+                                            "entry in the scenario's parties"):
         run(build(tmp_path, [{"from": "+1", "to": "+2", "twiml": "<Response><Dial>+1999</Dial></Response>"}]))
-    with pytest.raises(SimulationError, match="has no entry in the scenario's media map"):
+    with pytest.raises(ScenarioError, match=r"<Play>https://x/y.wav</Play>: the URL has no entry in the scenario's "
+                                            "media map"):
         run(build(tmp_path, [{"from": "+1", "to": "+2", "twiml": "<Response><Play>https://x/y.wav</Play></Response>"}]))
 
 

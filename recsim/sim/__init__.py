@@ -1,6 +1,7 @@
 """recsim.sim: the SimPy model (calls, legs, TwiML interpreter, recordings, callbacks)."""
 
 from recsim.sim.callbacks import Event, EventSink, MemorySink
+from recsim.sim.checks import check_scenario
 from recsim.sim.lifecycle import TRANSITIONS, transition
 from recsim.sim.recording import Recording, RecordingOptions
 from recsim.sim.simulation import Simulation
@@ -13,5 +14,6 @@ __all__ = [
     "Recording",
     "RecordingOptions",
     "Simulation",
+    "check_scenario",
     "transition",
 ]

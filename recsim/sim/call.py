@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from recsim.sim.media import Stream
+from recsim.values import Source
 
 if TYPE_CHECKING:
     import simpy
@@ -81,7 +82,9 @@ class Call:
     recordings : list of Recording
         In creation order.
     document_requests : int
-        TwiML documents fetched so far (guards ``<Record>`` loops).
+        TwiML documents fetched so far (guards loops: MAX_DOCUMENT_REQUESTS).
+    document_history : list of (str, str)
+        The URL and reason of each TwiML request, in order (names a loop's documents).
     """
 
     index: int
@@ -91,9 +94,10 @@ class Call:
     child: Leg | None = None
     recordings: list[Recording] = field(default_factory=list)
     document_requests: int = 0
+    document_history: list[tuple[str, str]] = field(default_factory=list)
     process: simpy.Process | None = None
     legs: list[Leg] = field(default_factory=list)
 
     def active_recordings(self) -> list[Recording]:
         """Recordings in progress or paused, that REST controls may address."""
-        return [r for r in self.recordings if r.active and r.options.source != "RecordVerb"]
+        return [r for r in self.recordings if r.active and r.options.source is not Source.RECORD_VERB]

@@ -15,6 +15,7 @@ import simpy
 
 from recsim.audio import SAMPLE_RATE, say_audio
 from recsim.errors import SimulationError
+from recsim.sim.checks import dial_element
 from recsim.sim.media import to_sample
 from recsim.sim.options import apply_configuration, recording_options
 from recsim.sim.record_verb import execute_record
@@ -31,6 +32,7 @@ from recsim.twiml import (
     StopRecording,
     Verb,
 )
+from recsim.values import Channels, Source
 
 if TYPE_CHECKING:
     from recsim.sim.call import Call
@@ -56,7 +58,7 @@ def _say(sim: Simulation, call: Call, verb: Say, doc: Document) -> Step:
 
 
 def _play(sim: Simulation, call: Call, verb: Play, doc: Document) -> Step:
-    audio = sim.media_audio(verb.url)
+    audio = sim.media_audio(verb.url, where=sim.where(call, doc.url))
     for _ in range(verb.loop):
         yield from _play_outbound(sim, call, audio)
     return None
@@ -79,18 +81,20 @@ def _redirect(sim: Simulation, call: Call, verb: Redirect, doc: Document) -> Ste
 
 def _start_recording(sim: Simulation, call: Call, verb: StartRecording, doc: Document) -> Step:
     """``<Start><Recording>`` (000): defaults dual, both, trim-silence."""
-    opts = recording_options("StartCallRecordingTwiML", track=verb.track, channels=verb.channels, trim=verb.trim,
+    opts = recording_options(Source.START_CALL_RECORDING_TWIML, track=verb.track, channels=verb.channels,
+                             trim=verb.trim,
                              callback_url=verb.recording_status_callback,
                              callback_method=verb.recording_status_callback_method,
                              callback_events=verb.recording_status_callback_event)
-    opts = apply_configuration(opts, sim.configuration(verb.recording_configuration_id))
+    where = f"{sim.where(call, doc.url)}: <Start><Recording>"
+    opts = apply_configuration(opts, sim.configuration(verb.recording_configuration_id, where))
     sim.start_recording(call, call.parent, opts, float(sim.env.now))
     return None
     yield  # pragma: no cover
 
 
 def _stop_recording(sim: Simulation, call: Call, verb: StopRecording, doc: Document) -> Step:
-    sim.stop_all(call, call.parent, float(sim.env.now), sources=("StartCallRecordingTwiML",))
+    sim.stop_all(call, call.parent, float(sim.env.now), sources=(Source.START_CALL_RECORDING_TWIML,))
     return None
     yield  # pragma: no cover
 
@@ -102,15 +106,16 @@ def _dial(sim: Simulation, call: Call, verb: Dial, doc: Document) -> Step:
     and hangs up after ``hangup_after_s``, or when the conversation's audio is over.
     """
     if verb.conference is not None:
-        result = yield from _conference(sim, call, verb)
+        result = yield from _conference(sim, call, verb, doc)
         return result
     env = sim.env
     parent = call.parent
     target = verb.targets[0].address
     party = sim.party(target)
+    where = f"{sim.where(call, doc.url)}: {dial_element(target)}"
     if party is None:
         raise SimulationError(
-            f"calls[{call.index}]: <Dial> target {target!r} has no entry in the scenario's parties "
+            f"{where}: the <Dial> target {target!r} has no entry in the scenario's parties "
             f"(known: {sorted(sim.scenario.parties)})"
         )
     from recsim.sim.call import Leg
@@ -121,11 +126,12 @@ def _dial(sim: Simulation, call: Call, verb: Dial, doc: Document) -> Step:
     call.legs.append(child)
     rec = None
     dual = verb.record.endswith("-dual")
-    opts = recording_options("DialVerb", track=verb.recording_track, channels="dual" if dual else "mono",
+    opts = recording_options(Source.DIAL_VERB, track=verb.recording_track,
+                             channels=Channels.DUAL if dual else Channels.MONO,
                              trim=verb.trim, callback_url=verb.recording_status_callback,
                              callback_method=verb.recording_status_callback_method,
                              callback_events=verb.recording_status_callback_event)
-    opts = apply_configuration(opts, sim.configuration(verb.recording_configuration_id))
+    opts = apply_configuration(opts, sim.configuration(verb.recording_configuration_id, where))
     t_dial = float(env.now)
     link = None
     status = "completed"
@@ -168,10 +174,11 @@ def _dial(sim: Simulation, call: Call, verb: Dial, doc: Document) -> Step:
     return None
 
 
-def _conference(sim: Simulation, call: Call, verb: Dial) -> Step:
+def _conference(sim: Simulation, call: Call, verb: Dial, doc: Document) -> Step:
     """``<Dial><Conference>``: join, wait for the conference to end (or hang up)."""
     assert verb.conference is not None
-    conf, part = sim.conference_join(call, verb.conference)
+    where = f"{sim.where(call, doc.url)}: <Dial><Conference>{verb.conference.name}</Conference></Dial>"
+    conf, part = sim.conference_join(call, verb.conference, where)
     try:
         yield conf.ended_event
     except simpy.Interrupt:

@@ -18,27 +18,29 @@ nothing (the platform answers with the current state). Anything else is refused.
 from __future__ import annotations
 
 from recsim.errors import InvalidRequestError
+from recsim.values import Status
 
 __all__ = ["ACTIVE", "STATUSES", "TRANSITIONS", "fetch_status", "transition"]
 
-STATUSES = ("in-progress", "paused", "stopped", "processing", "completed", "absent", "deleted")
-ACTIVE = frozenset({"in-progress", "paused"})
+STATUSES: tuple[Status, ...] = tuple(Status)
+ACTIVE = frozenset({Status.IN_PROGRESS, Status.PAUSED})
 
-TRANSITIONS: dict[tuple[str, str], str] = {
-    ("in-progress", "pause"): "paused",
-    ("paused", "pause"): "paused",
-    ("paused", "resume"): "in-progress",
-    ("in-progress", "resume"): "in-progress",
-    ("in-progress", "stop"): "stopped",
-    ("paused", "stop"): "stopped",
-    ("stopped", "process"): "processing",
-    ("processing", "complete"): "completed",
-    ("processing", "absent"): "absent",
-    ("completed", "delete"): "deleted",
+_S = Status
+TRANSITIONS: dict[tuple[str, str], Status] = {
+    (_S.IN_PROGRESS, "pause"): _S.PAUSED,
+    (_S.PAUSED, "pause"): _S.PAUSED,
+    (_S.PAUSED, "resume"): _S.IN_PROGRESS,
+    (_S.IN_PROGRESS, "resume"): _S.IN_PROGRESS,
+    (_S.IN_PROGRESS, "stop"): _S.STOPPED,
+    (_S.PAUSED, "stop"): _S.STOPPED,
+    (_S.STOPPED, "process"): _S.PROCESSING,
+    (_S.PROCESSING, "complete"): _S.COMPLETED,
+    (_S.PROCESSING, "absent"): _S.ABSENT,
+    (_S.COMPLETED, "delete"): _S.DELETED,
 }
 
 
-def transition(status: str, action: str) -> str:
+def transition(status: Status | str, action: str) -> Status:
     """The status after ``action`` on a recording in ``status``.
 
     Raises
@@ -60,6 +62,13 @@ def transition(status: str, action: str) -> str:
     raise InvalidRequestError(21220, f"Invalid recording state: cannot {action} a recording that is {status}")
 
 
-def fetch_status(status: str) -> str:
-    """The status a fetch shows: in-flight states read as processing (002 update notes)."""
-    return "processing" if status in ("in-progress", "paused", "stopped") else status
+def fetch_status(status: Status | str) -> Status:
+    """The status a fetch shows: in-flight states read as processing (002 update notes).
+
+    Raises
+    ------
+    InvalidRequestError
+        20001: ``status`` is not a recording status.
+    """
+    s = Status.parse(status, "status")
+    return Status.PROCESSING if s in (Status.IN_PROGRESS, Status.PAUSED, Status.STOPPED) else s

@@ -25,26 +25,48 @@ from dataclasses import replace
 
 from recsim.configurations import RecordingConfiguration
 from recsim.sim.recording import CallbackSpec, RecordingOptions
+from recsim.values import Channels, Source, Track, Trim
 
 __all__ = ["apply_configuration", "recording_options"]
 
 
 def recording_options(
-    source: str,
+    source: Source | str,
     *,
-    track: str,
-    channels: str,
-    trim: str,
+    track: Track | str,
+    channels: Channels | str,
+    trim: Trim | str,
     callback_url: str | None,
     callback_method: str | None = None,
     callback_events: Sequence[str] | None = None,
 ) -> RecordingOptions:
-    """Options from wire-level values (``trim`` is trim-silence or do-not-trim)."""
+    """Options from wire-level values, each parsed case-sensitively.
+
+    Parameters
+    ----------
+    source, track, channels, trim : enum member or its wire string
+        :class:`~recsim.values.Source`, :class:`~recsim.values.Track`,
+        :class:`~recsim.values.Channels`, :class:`~recsim.values.Trim` (trim-silence or
+        do-not-trim).
+    callback_url, callback_method, callback_events
+        recordingStatusCallback, its method (default POST) and events (default
+        completed).
+
+    Returns
+    -------
+    RecordingOptions
+
+    Raises
+    ------
+    InvalidRequestError
+        20001: a value that is not one of its field's wire values (the message names the
+        field, the value and the allowed values).
+    """
     return RecordingOptions(
-        source=source,
-        track=track,
-        channels=channels,
-        trim=trim == "trim-silence",
+        source=Source.parse(source, "source"),
+        track=Track.parse(track, "track"),
+        channels=Channels.parse(channels, "channels"),
+        trim=Trim.parse(trim, "trim") is Trim.TRIM_SILENCE,
         callback=CallbackSpec(callback_url, callback_method or "POST", tuple(callback_events or ("completed",))),
     )
 
@@ -59,8 +81,10 @@ def apply_configuration(opts: RecordingOptions, cfg: RecordingConfiguration | No
     if cfg is None:
         return opts
     c = cfg.configuration
-    cb = c.conferenceRecordingStatusCallback if opts.source == "Conference" else c.callRecordingStatusCallback
-    channels = opts.channels if opts.source in ("RecordVerb", "Conference") else c.compositionPolicy.channels
+    conference = opts.source is Source.CONFERENCE
+    cb = c.conferenceRecordingStatusCallback if conference else c.callRecordingStatusCallback
+    keep = opts.source in (Source.RECORD_VERB, Source.CONFERENCE)
+    channels = opts.channels if keep else Channels.parse(c.compositionPolicy.channels, "channels")
     return replace(
         opts,
         channels=channels,

@@ -23,6 +23,7 @@ from recsim.audio import SAMPLE_RATE, SilenceTimeoutScanner, beep, detect_dtmf
 from recsim.sim.media import to_sample
 from recsim.sim.options import apply_configuration, recording_options
 from recsim.sim.recording import RecordingOptions, whole_seconds
+from recsim.values import Channels, Source, Track
 
 if TYPE_CHECKING:
     from recsim.sim.call import Call, Leg
@@ -106,13 +107,13 @@ def find_record_end(
     return end
 
 
-def _options(sim: Simulation, verb: Record) -> RecordingOptions:
+def _options(sim: Simulation, verb: Record, where: str = "") -> RecordingOptions:
     """``<Record>`` records the caller: track inbound, one channel, trim per ``trim``."""
-    opts = recording_options("RecordVerb", track="inbound", channels="mono", trim=verb.trim,
+    opts = recording_options(Source.RECORD_VERB, track=Track.INBOUND, channels=Channels.MONO, trim=verb.trim,
                              callback_url=verb.recording_status_callback,
                              callback_method=verb.recording_status_callback_method,
                              callback_events=verb.recording_status_callback_event)
-    return apply_configuration(opts, sim.configuration(verb.recording_configuration_id))
+    return apply_configuration(opts, sim.configuration(verb.recording_configuration_id, where))
 
 
 def execute_record(sim: Simulation, call: Call, verb: Record, doc: Document) -> Generator[Any, Any, Any]:
@@ -131,7 +132,7 @@ def execute_record(sim: Simulation, call: Call, verb: Record, doc: Document) -> 
             leg.outbound.add(to_sample(env.now), tone)
             yield env.timeout(tone.shape[0] / SAMPLE_RATE)
         t0 = float(env.now)
-        rec = sim.start_recording(call, leg, _options(sim, verb), t0)
+        rec = sim.start_recording(call, leg, _options(sim, verb, f"{sim.where(call, doc.url)}: <Record>"), t0)
         rec.beep = verb.play_beep
         rec.transcribe = verb.transcribe
         rec.transcribe_callback = verb.transcribe_callback if verb.transcribe else None

@@ -22,6 +22,7 @@ import numpy as np
 from recsim.audio import SAMPLE_RATE, compose, downmix, trim_silence
 from recsim.sim.lifecycle import transition
 from recsim.sim.media import to_sample
+from recsim.values import Channels, PauseBehavior, SegmentKind, Source, Status, Track
 
 if TYPE_CHECKING:
     from recsim.sim.call import Leg
@@ -42,32 +43,46 @@ class CallbackSpec:
 class RecordingOptions:
     """The resolved parameters of a recording (each source's own defaults applied).
 
+    Wire strings given for ``source``, ``track`` and ``channels`` are parsed into their
+    :mod:`recsim.values` members (case-sensitive).
+
     Attributes
     ----------
-    source : str
+    source : Source
         RecordVerb, DialVerb, OutboundAPI, StartCallRecordingAPI, StartCallRecordingTwiML
         (``<Start><Recording>``), Conference.
-    track : str
+    track : Track
         inbound, outbound or both.
-    channels : str
+    channels : Channels
         mono or dual (dual only has effect with track both).
     trim : bool
         trim-silence when True.
     callback : CallbackSpec
         Status callback settings.
+
+    Raises
+    ------
+    InvalidRequestError
+        20001: ``source``, ``track`` or ``channels`` is not one of its wire values (the
+        message names the field, the value and the allowed values).
     """
 
-    source: str
-    track: str
-    channels: str
+    source: Source
+    track: Track
+    channels: Channels
     trim: bool
     callback: CallbackSpec = field(default_factory=CallbackSpec)
     configuration_id: str | None = None
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "source", Source.parse(self.source, "source"))
+        object.__setattr__(self, "track", Track.parse(self.track, "track"))
+        object.__setattr__(self, "channels", Channels.parse(self.channels, "channels"))
+
     @property
     def n_channels(self) -> int:
         """Channels of the recording file: 2 for track both + dual, else 1."""
-        return 2 if (self.track == "both" and self.channels == "dual") else 1
+        return 2 if (self.track is Track.BOTH and self.channels is Channels.DUAL) else 1
 
 
 @dataclass
@@ -123,8 +138,10 @@ class Recording:
         self.leg = leg
         self.options = options
         self.start = start
-        self.status = "in-progress"
-        self.segments: list[list] = [["captured", start, None]]
+        self.status = Status.IN_PROGRESS
+        #: ``[kind, t0, t1]`` in time order: kind a :class:`SegmentKind`, times in
+        #: simulated seconds, ``t1`` None while the segment is open.
+        self.segments: list[list] = [[SegmentKind.CAPTURED, start, None]]
         self.stopped_at: float | None = None
         self.updated_at = start
         self.assembly: Assembly | None = None
@@ -142,25 +159,37 @@ class Recording:
     @property
     def active(self) -> bool:
         """In-progress or paused."""
-        return self.status in ("in-progress", "paused")
+        return self.status in (Status.IN_PROGRESS, Status.PAUSED)
 
     def _close(self, t: float) -> None:
         seg = self.segments[-1]
         if seg[2] is None:
             seg[2] = max(t, seg[1])
 
-    def pause(self, t: float, behavior: str = "silence") -> None:
-        """Pause at ``t``: the following span is skipped or recorded as silence.
+    def pause(self, t: float, behavior: PauseBehavior | str = PauseBehavior.SILENCE) -> None:
+        """Pause at ``t`` (002 update ``Status=paused``): until the resume, the span is
+        left out of the recording (``skip``) or recorded as digital zeros (``silence``).
+
+        Parameters
+        ----------
+        t : float
+            Simulated time (s).
+        behavior : PauseBehavior or str
+            002 ``PauseBehavior``: ``skip`` or ``silence`` (the default), spelled
+            exactly as on the wire.
 
         Raises
         ------
         InvalidRequestError
-            16114 if the recording is no longer active.
+            20001 if ``behavior`` is not skip or silence (the message names
+            PauseBehavior, the value and the allowed values); 16114 if the recording is
+            no longer active.
         """
+        kind = SegmentKind.paused(PauseBehavior.parse(behavior, "PauseBehavior"))
         new = transition(self.status, "pause")
-        if self.status == "in-progress":
+        if self.status == Status.IN_PROGRESS:
             self._close(t)
-            self.segments.append([f"paused-{behavior}", t, None])
+            self.segments.append([kind, t, None])
         self.status = new
         self.updated_at = t
 
@@ -173,9 +202,9 @@ class Recording:
             16114 if the recording is no longer active.
         """
         new = transition(self.status, "resume")
-        if self.status == "paused":
+        if self.status == Status.PAUSED:
             self._close(t)
-            self.segments.append(["captured", t, None])
+            self.segments.append([SegmentKind.CAPTURED, t, None])
         self.status = new
         self.updated_at = t
 
@@ -215,9 +244,9 @@ def _render(rec: Recording, a: int, b: int) -> np.ndarray:
     recordings are stored in dual channel, 002) and downmixed after trimming if mono."""
     o = rec.options
     leg = rec.leg
-    if o.track == "inbound":
+    if o.track is Track.INBOUND:
         return leg.inbound.render(a, b)
-    if o.track == "outbound":
+    if o.track is Track.OUTBOUND:
         return leg.outbound.render(a, b)
     return compose(leg.inbound.render(a, b), leg.outbound.render(a, b), track="both", channels="dual")
 
@@ -247,16 +276,16 @@ def assemble(
         trims); ``untrimmed`` its length before; and the sample accounting
         ``span - skipped - no_media - trimmed == len(samples)``.
     """
-    nch = 2 if rec.options.track == "both" else 1
+    nch = 2 if rec.options.track is Track.BOTH else 1
     holes = sorted((to_sample(a), to_sample(b)) for a, b in no_media)
     parts: list[np.ndarray] = []
     span = skipped = removed = 0
     for kind, t0, t1 in rec.segments:
         s0, s1 = to_sample(t0), to_sample(t1)
         span += s1 - s0
-        if kind == "paused-skip":
+        if kind == SegmentKind.PAUSED_SKIP:
             skipped += s1 - s0
-        elif kind == "paused-silence":
+        elif kind == SegmentKind.PAUSED_SILENCE:
             parts.append(np.zeros((s1 - s0,) if nch == 1 else (s1 - s0, 2), dtype=np.int16))
         else:
             for p0, p1 in _cut(s0, s1, holes):
@@ -302,15 +331,15 @@ def timeline(rec: Recording) -> dict[str, object]:
     skipped: list[list[float]] = []
     gaps: list[list[float]] = []
     for kind, t0, t1 in rec.segments:
-        if kind == "paused-skip":
+        if kind == SegmentKind.PAUSED_SKIP:
             skipped.append([t0, t1])
-        elif kind == "paused-silence":
-            pieces.append([kind, t0, t1])
+        elif kind == SegmentKind.PAUSED_SILENCE:
+            pieces.append([str(kind), t0, t1])
         else:
             s0, s1 = to_sample(t0), to_sample(t1)
             kept = _cut(s0, s1, holes)
             for p0, p1 in kept:
-                pieces.append(["captured", p0 / SAMPLE_RATE, p1 / SAMPLE_RATE])
+                pieces.append([str(SegmentKind.CAPTURED), p0 / SAMPLE_RATE, p1 / SAMPLE_RATE])
             edges = [s0, *[x for p in kept for x in p], s1]
             for g0, g1 in zip(edges[::2], edges[1::2], strict=False):
                 if g1 > g0:
@@ -321,9 +350,9 @@ def timeline(rec: Recording) -> dict[str, object]:
         trim = [a.trim_start, a.trim_start + a.untrimmed - a.trimmed]
     stop = rec.stopped_at if rec.stopped_at is not None else rec.start
     return {
-        "sid": rec.sid, "call_sid": rec.leg.sid, "source": rec.options.source, "channels": rec.options.n_channels,
+        "sid": rec.sid, "call_sid": rec.leg.sid, "source": str(rec.options.source), "channels": rec.options.n_channels,
         "start": rec.start, "stop": stop, "pieces": pieces, "skipped": skipped, "no_media": gaps, "trim": trim,
         "dtmf": [[t, k] for t, k in rec.leg.dtmf if rec.start <= t <= stop],
-        "beep": [rec.start - 0.25, rec.start] if rec.options.source == "RecordVerb" and rec.beep else None,
+        "beep": [rec.start - 0.25, rec.start] if rec.options.source is Source.RECORD_VERB and rec.beep else None,
         "end_reason": rec.end_reason,
     }

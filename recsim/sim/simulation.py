@@ -28,6 +28,7 @@ from recsim.sim.options import apply_configuration, recording_options
 from recsim.sim.recording import Recording, RecordingOptions, assemble, whole_seconds
 from recsim.sim.transcribe import Transcription, maybe_transcribe
 from recsim.twiml import ConferenceNoun, Document, Warning, parse_twiml
+from recsim.values import Channels, PauseBehavior, Source, Status, Track, Trim, UpdateStatus
 
 __all__ = ["MAX_DOCUMENT_REQUESTS", "Simulation"]
 
@@ -52,13 +53,16 @@ class Simulation:
         Called with each recording when it completes or is absent (after the
         processing delay); the output writer stores media there.
     validate_calls : bool
-        Parse every call's inline TwiML and load every party's audio up front (a batch
-        shard, whose scenario was validated once already, skips it).
+        Parse every call's inline TwiML, load every party's audio and check the documents
+        each call can reach (:func:`recsim.sim.checks.check_calls`: ``<Dial>`` targets,
+        ``<Play>`` URLs, certain ``<Redirect>`` loops) up front (a batch shard, whose
+        scenario was checked once already, skips it).
 
     Raises
     ------
     ScenarioError
-        An app's TwiML or an audio file of the scenario is invalid (checked up front).
+        An app's TwiML, an audio file, a ``<Dial>`` target, a ``<Play>`` URL or a
+        ``<Redirect>`` loop of the scenario is invalid (checked up front).
     """
 
     def __init__(
@@ -103,14 +107,39 @@ class Simulation:
                 raise ScenarioError(f"{scenario.source}: recording_configurations.{i}: {exc.message}") from None
         for url, xml in scenario.apps.items():
             self._docs[url] = self._parse(xml, url, f"apps[{url!r}]")
-        for i, c in enumerate(scenario.calls if validate_calls else ()):
+        if validate_calls:
+            self._validate_calls()
+
+    def _validate_calls(self) -> None:
+        """Inline TwiML, audio files, and what each call can reach (raises ScenarioError)."""
+        from recsim.sim.checks import check_calls
+
+        first: dict[int, Document] = {}
+        for i, c in enumerate(self.scenario.calls):
             if c.twiml is not None:
-                self._parse(c.twiml, self._inline_url(i), f"calls[{i}].twiml")
+                url = self._inline_url(c.index if c.index is not None else i)
+                first[i] = self._parse(c.twiml, url, f"calls[{i}].twiml")
             for clip in c.audio or []:
                 self._clip_audio(clip, False)
-        for party in scenario.parties.values() if validate_calls else ():
+        for party in self.scenario.parties.values():
             for clip in party.audio:
                 self._clip_audio(clip, party.mulaw)
+        check_calls(self, first)
+
+    def document(self, url: str) -> Document | None:
+        """The parsed ``apps`` document of ``url`` (or a call's inline TwiML once the call
+        has requested it), None for any other URL."""
+        return self._docs.get(url)
+
+    def where(self, call: Call, document_url: str | None = None) -> str:
+        """``file: calls[i] (CallSid)[: document]``: the start of a run-time error message."""
+        text = f"{self.scenario.source}: calls[{call.index}] ({call.parent.sid})"
+        return f"{text}: {self._doc_name(call, document_url)}" if document_url else text
+
+    def _doc_name(self, call: Call, url: str) -> str:
+        """A document as messages name it: its URL, or ``calls[i].twiml`` for inline TwiML."""
+        inline = call.spec.twiml is not None and url == self._inline_url(call.index)
+        return f"calls[{call.index}].twiml" if inline else url
 
     # ----------------------------------------------------------------- inputs
     def _parse(self, xml: str, url: str, where: str) -> Document:
@@ -146,17 +175,27 @@ class Simulation:
                 raise ScenarioError(f"{self.scenario.source}: audio file: {exc}") from None
         return self._audio_cache[key]
 
-    def media_audio(self, url: str) -> np.ndarray:
+    def media_audio(self, url: str, where: str = "") -> np.ndarray:
         """Audio of a ``<Play>`` URL from the scenario's ``media`` map.
+
+        Parameters
+        ----------
+        url : str
+            The ``<Play>`` URL.
+        where : str
+            Prefixed to the error message (:meth:`where`: file, call, document).
 
         Raises
         ------
         SimulationError
             The URL has no entry in ``media``.
+        ScenarioError
+            Its file cannot be read.
         """
         if url not in self.scenario.media:
+            prefix = f"{where}: " if where else f"{self.scenario.source}: "
             raise SimulationError(
-                f"<Play>{url}</Play>: the URL has no entry in the scenario's media map "
+                f"{prefix}<Play>{url}</Play>: the URL has no entry in the scenario's media map "
                 f"(known: {sorted(self.scenario.media)})"
             )
         return self._clip_audio(AudioClip(file=self.scenario.media[url]), False)
@@ -203,16 +242,15 @@ class Simulation:
         Raises
         ------
         SimulationError
-            More than :data:`MAX_DOCUMENT_REQUESTS` documents in one call (a loop, e.g.
-            ``<Record>`` without action re-requesting its own document).
+            More than :data:`MAX_DOCUMENT_REQUESTS` documents in one call: the message
+            names the scenario file, the call and the documents that loop (e.g.
+            ``<Redirect> loop: /a -> /b -> /a``).
         """
         call.document_requests += 1
+        call.document_history.append((url, reason))
         if call.document_requests > MAX_DOCUMENT_REQUESTS:
-            raise SimulationError(
-                f"calls[{call.index}] ({call.parent.sid}): more than {MAX_DOCUMENT_REQUESTS} TwiML "
-                f"requests, the last to {url!r} ({reason}); a <Record> without action re-requests "
-                "the current document: give it an action URL"
-            )
+            history = [(self._doc_name(call, u), r) for u, r in call.document_history]
+            raise SimulationError(f"{self.where(call)}: {_loop_message(history)}")
         self.emit("twiml-request", url, method, params, call=call, reason=reason)
         doc = self._docs.get(url)
         if doc is None:
@@ -236,7 +274,7 @@ class Simulation:
         """RecordingUrl / media_url of a recording (no extension: WAV by default)."""
         return f"https://api.twilio.com/2010-04-01/Accounts/{self.account_sid}/Recordings/{sid}"
 
-    def status_params(self, rec: Recording, status: str) -> dict[str, str]:
+    def status_params(self, rec: Recording, status: Status | str) -> dict[str, str]:
         """recordingStatusCallback parameters, per source (see recsim.sim.callbacks)."""
         p = {"AccountSid": self.account_sid, "CallSid": rec.leg.sid}
         if rec.conference_sid is not None:
@@ -244,19 +282,19 @@ class Simulation:
         p |= {
             "RecordingSid": rec.sid,
             "RecordingUrl": self.recording_url(rec.sid),
-            "RecordingStatus": status,
+            "RecordingStatus": str(status),
         }
-        if status == "completed":
+        if status == Status.COMPLETED:
             p["RecordingDuration"] = str(rec.duration)
         p["RecordingChannels"] = str(rec.options.n_channels)
-        if rec.options.source != "RecordVerb":
+        if rec.options.source is not Source.RECORD_VERB:
             p["RecordingStartTime"] = rfc2822(self.epoch, rec.start)
-        p["RecordingSource"] = rec.options.source
-        if rec.options.source != "RecordVerb":
-            p["RecordingTrack"] = rec.options.track
+        p["RecordingSource"] = str(rec.options.source)
+        if rec.options.source is not Source.RECORD_VERB:
+            p["RecordingTrack"] = str(rec.options.track)
         return p
 
-    def _status_callback(self, rec: Recording, status: str) -> None:
+    def _status_callback(self, rec: Recording, status: Status) -> None:
         cb = rec.options.callback
         if cb.url and status in cb.events:
             self.emit("recording-status-callback", cb.url, cb.method, self.status_params(rec, status),
@@ -268,7 +306,7 @@ class Simulation:
         rec.call = call
         call.recordings.append(rec)
         self.recordings[rec.sid] = rec
-        self._status_callback(rec, "in-progress")
+        self._status_callback(rec, Status.IN_PROGRESS)
         self._updated(rec)
         return rec
 
@@ -308,7 +346,7 @@ class Simulation:
         if self.on_complete is not None:
             self.on_complete(rec)
 
-    def stop_all(self, call: Call, leg: Leg, t: float, sources: tuple[str, ...] | None = None) -> None:
+    def stop_all(self, call: Call, leg: Leg, t: float, sources: tuple[Source, ...] | None = None) -> None:
         """Stop every active recording of ``leg`` (optionally only of ``sources``)."""
         for rec in call.recordings:
             if rec.leg is leg and rec.active and (sources is None or rec.options.source in sources):
@@ -322,8 +360,15 @@ class Simulation:
             self.transcription_engine = get_engine(self.transcription_engine or self.account.transcription_engine)
         return self.transcription_engine
 
-    def configuration(self, ref: str | None) -> RecordingConfiguration | None:
+    def configuration(self, ref: str | None, where: str = "") -> RecordingConfiguration | None:
         """The Recording Configuration ``ref`` (id or unique_name) names, or None.
+
+        Parameters
+        ----------
+        ref : str or None
+            recordingConfigurationId / RecordingConfigurationId (004).
+        where : str
+            Prefixed to the error message (:meth:`where`: file, call, element).
 
         Raises
         ------
@@ -336,8 +381,9 @@ class Simulation:
             return self.configurations.retrieve(ref)
         except NotFoundError:
             known = [c.id for c in self.configurations.list()]
-            raise SimulationError(f"recordingConfigurationId {ref!r} is not a configuration of the scenario "
-                                  f"(known: {known})") from None
+            prefix = f"{where}: " if where else f"{self.scenario.source}: "
+            raise SimulationError(f"{prefix}recordingConfigurationId {ref!r} is not a configuration of the "
+                                  f"scenario (known: {known})") from None
 
     # -------------------------------------------------------------- REST API
     def rest_create(self, call: Call, req: RestCreate) -> Recording:
@@ -354,8 +400,9 @@ class Simulation:
         if leg.status() != "in-progress":
             raise InvalidRequestError(21220, f"Call {leg.sid} is not in-progress ({leg.status()}); "
                                              "recordings can only be started on a live call")
-        opts = recording_options("StartCallRecordingAPI", track=req.RecordingTrack or "both",
-                                 channels=req.RecordingChannels or "mono", trim=req.Trim or "do-not-trim",
+        opts = recording_options(Source.START_CALL_RECORDING_API, track=req.RecordingTrack or Track.BOTH,
+                                 channels=req.RecordingChannels or Channels.MONO,
+                                 trim=req.Trim or Trim.DO_NOT_TRIM,
                                  callback_url=req.RecordingStatusCallback,
                                  callback_method=req.RecordingStatusCallbackMethod,
                                  callback_events=req.RecordingStatusCallbackEvent)
@@ -375,7 +422,7 @@ class Simulation:
             16108: Twilio.CURRENT with more than one active recording.
         """
         if ref == "Twilio.CURRENT":
-            active = [r for r in recordings if r.active and r.options.source != "RecordVerb"]
+            active = [r for r in recordings if r.active and r.options.source is not Source.RECORD_VERB]
             if not active:
                 raise NotFoundError(f"No active recording for {owner} (Twilio.CURRENT)")
             if len(active) > 1:
@@ -402,18 +449,20 @@ class Simulation:
         ------
         NotFoundError, InvalidRequestError
             As :meth:`find_recording`; 16114 for a recording no longer active; 21220 for
-            a ``<Record>`` verb recording (not controllable over REST).
+            a ``<Record>`` verb recording (not controllable over REST); 20001 for a
+            ``Status`` or ``PauseBehavior`` that is not one of its wire values.
         """
+        status, behavior = _update_values(req)
         if req.conference is not None:
             return self.conference_update(req)
         rec = self.find_recording(call.recordings, req.recording, f"Calls/{call.parent.sid}")
-        if rec.options.source == "RecordVerb":
+        if rec.options.source is Source.RECORD_VERB:
             raise InvalidRequestError(21220, f"Recording {rec.sid} was made by <Record> and cannot be "
                                              "paused, resumed or stopped over REST")
         now = float(self.env.now)
-        if req.Status == "paused":
-            rec.pause(now, req.PauseBehavior or "silence")
-        elif req.Status == "in-progress":
+        if status is UpdateStatus.PAUSED:
+            rec.pause(now, behavior)
+        elif status is UpdateStatus.IN_PROGRESS:
             rec.resume(now)
         else:
             self.stop_recording(rec, now)
@@ -435,11 +484,11 @@ class Simulation:
                                       "record=\"record-from-start\">, not by the API (003)", status=405)
             if isinstance(req, RestCreate):
                 rec = self.rest_create(call, req)
-                path, status, shown = f"{base}.json", 201, "in-progress"
+                path, status, shown = f"{base}.json", 201, str(Status.IN_PROGRESS)
             else:
                 rec = self.rest_update(call, req)
                 path, status = f"{base}/{req.recording}.json", 200
-                shown = "stopped" if req.Status == "stopped" else rec.status
+                shown = str(Status.STOPPED if req.Status == UpdateStatus.STOPPED else rec.status)
             self.emit("api-response", path, "POST", params, call=call, recording=rec, status=status,
                       body={"sid": rec.sid, "status": shown, "call_sid": call.parent.sid})
         except ApiError as err:
@@ -448,9 +497,9 @@ class Simulation:
             self.emit("api-response", path, "POST", params, call=call, status=err.status, body=err.to_dict())
 
     # ------------------------------------------------------------ conferences
-    def conference_join(self, call: Call, noun: ConferenceNoun) -> tuple[Conference, Participant]:
+    def conference_join(self, call: Call, noun: ConferenceNoun, where: str = "") -> tuple[Conference, Participant]:
         """The call's parent leg joins conference ``noun.name`` now (a new conference
-        when none of that name is open)."""
+        when none of that name is open); ``where`` prefixes error messages."""
         t = float(self.env.now)
         conf = self.conferences.get(noun.name)
         if conf is None or conf.ended_at is not None:
@@ -464,10 +513,10 @@ class Simulation:
         if conf.active:
             conf.connect(part, t)
         elif noun.start_conference_on_enter:
-            self._conference_start(conf, part, t)
+            self._conference_start(conf, part, t, where)
         return conf, part
 
-    def _conference_start(self, conf: Conference, starter: Participant, t: float) -> None:
+    def _conference_start(self, conf: Conference, starter: Participant, t: float, where: str = "") -> None:
         conf.started_at = t
         conf.starter = starter
         for p in conf.participants:
@@ -475,17 +524,17 @@ class Simulation:
         noun = starter.noun
         if noun.record == "record-from-start":
             dual = self.account.dual_channel_conference_recording
-            opts = recording_options("Conference", track="both" if dual else "inbound",
-                                     channels="dual" if dual else "mono", trim=noun.trim,
+            opts = recording_options(Source.CONFERENCE, track=Track.BOTH if dual else Track.INBOUND,
+                                     channels=Channels.DUAL if dual else Channels.MONO, trim=noun.trim,
                                      callback_url=noun.recording_status_callback,
                                      callback_method=noun.recording_status_callback_method,
                                      callback_events=noun.recording_status_callback_event)
-            opts = apply_configuration(opts, self.configuration(noun.recording_configuration_id))
+            opts = apply_configuration(opts, self.configuration(noun.recording_configuration_id, where))
             rec = Recording(conf.sids.new("RE"), conf.recording_leg(dual), opts, t)
             rec.conference_sid = conf.sid
             conf.recordings.append(rec)
             self.recordings[rec.sid] = rec
-            self._status_callback(rec, "in-progress")
+            self._status_callback(rec, Status.IN_PROGRESS)
             self._updated(rec)
 
     def conference_leave(self, conf: Conference, part: Participant, t: float) -> None:
@@ -519,19 +568,21 @@ class Simulation:
         NotFoundError
             20404: no such conference or recording.
         InvalidRequestError
-            Status=stopped (conference recordings end with the conference); 16114.
+            Status=stopped (conference recordings end with the conference); 16114; 20001
+            for a ``Status`` or ``PauseBehavior`` that is not one of its wire values.
         """
         assert req.conference is not None
+        status, behavior = _update_values(req)
         conf = self.conferences.get(req.conference)
         if conf is None:
             raise NotFoundError(f"Conference {req.conference!r} was not found")
         rec = self.find_recording(conf.recordings, req.recording, f"Conferences/{conf.sid}")
         now = float(self.env.now)
-        if req.Status == "stopped":
+        if status is UpdateStatus.STOPPED:
             raise InvalidRequestError(21220, "A conference recording cannot be stopped through the API; it ends "
                                              "when the conference ends (pause it instead)")
-        if req.Status == "paused":
-            rec.pause(now, req.PauseBehavior or "silence")
+        if status is UpdateStatus.PAUSED:
+            rec.pause(now, behavior)
         else:
             rec.resume(now)
         self._updated(rec)
@@ -601,11 +652,12 @@ class Simulation:
         self.env.process(self._timed_hangup(call, "caller", t0 + self.account.max_call_duration_s))
         if spec.record is not None and spec.record.Record:
             r = spec.record
-            opts = recording_options("OutboundAPI", track=r.RecordingTrack, channels=r.RecordingChannels,
+            opts = recording_options(Source.OUTBOUND_API, track=r.RecordingTrack, channels=r.RecordingChannels,
                                      trim=r.Trim, callback_url=r.RecordingStatusCallback,
                                      callback_method=r.RecordingStatusCallbackMethod,
                                      callback_events=r.RecordingStatusCallbackEvent)
-            opts = apply_configuration(opts, self.configuration(r.RecordingConfigurationId))
+            opts = apply_configuration(opts, self.configuration(r.RecordingConfigurationId,
+                                                                f"{self.where(call)}: record.RecordingConfigurationId"))
             self.start_recording(call, leg, opts, leg.answered_at)
         call.process = self.env.process(run_document(self, call))
         try:
@@ -618,8 +670,8 @@ class Simulation:
         """The call's first TwiML (the voice URL request is an event)."""
         spec = call.spec
         url = spec.url if spec.url is not None else self._inline_url(call.index)
-        if spec.twiml is not None:
-            self._docs.setdefault(url, self._parse(spec.twiml, url, f"calls[{call.index}].twiml"))
+        if spec.twiml is not None and url not in self._docs:
+            self._docs[url] = self._parse(spec.twiml, url, f"calls[{call.index}].twiml")
         params = self.standard_params(call)
         if spec.direction == "inbound":
             params["CallStatus"] = "ringing"
@@ -662,3 +714,29 @@ class Simulation:
         self.calls.append(call)
         self.env.process(self._call(call))
         return call
+
+
+def _update_values(req: RestUpdate) -> tuple[UpdateStatus, PauseBehavior]:
+    """``Status`` and ``PauseBehavior`` (default silence) of a 002 update, parsed.
+
+    Raises
+    ------
+    InvalidRequestError
+        20001: either is not one of its wire values (case-sensitive).
+    """
+    status = UpdateStatus.parse(req.Status, "Status")
+    behavior = PauseBehavior.parse(req.PauseBehavior or PauseBehavior.SILENCE, "PauseBehavior")
+    return status, behavior
+
+
+_LOOP_HINT = "; a <Record> without action re-requests its own document: give it an action URL"
+
+
+def _loop_message(history: list[tuple[str, str]]) -> str:
+    """The run-time loop message (:func:`recsim.sim.checks.loop_message`), with a hint
+    when the last request is a ``<Record>`` re-requesting its own document."""
+    from recsim.sim.checks import loop_message
+
+    text = loop_message(history, MAX_DOCUMENT_REQUESTS)
+    (url, reason), prev = history[-1], history[-2][0] if len(history) > 1 else None
+    return text + (_LOOP_HINT if reason == "record-action" and url == prev else "")

@@ -19,6 +19,7 @@ import numpy as np
 
 from recsim.audio import SAMPLE_RATE
 from recsim.sim.callbacks import API_VERSION, rfc2822
+from recsim.values import Source, Status
 
 if TYPE_CHECKING:
     from recsim.sim.recording import Recording
@@ -64,7 +65,7 @@ class Transcription:
 
 def maybe_transcribe(sim: Simulation, rec: Recording, samples: np.ndarray) -> None:
     """At completion of ``rec``: start its transcription, warn 13617, or do nothing."""
-    if rec.options.source != "RecordVerb" or not rec.transcribe or rec.status != "completed":
+    if rec.options.source is not Source.RECORD_VERB or not rec.transcribe or rec.status != Status.COMPLETED:
         return
     seconds = samples.shape[0] / SAMPLE_RATE
     call = rec.call

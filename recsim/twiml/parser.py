@@ -38,12 +38,14 @@ from recsim.twiml.verbs import (
     Verb,
     Warning,
 )
+from recsim.values import Channels, Track, Trim
 
 __all__ = ["RECORDING_EVENTS", "parse_twiml"]
 
 RECORDING_EVENTS = ("in-progress", "completed", "absent")
 METHODS = ("GET", "POST")
-TRIMS = ("trim-silence", "do-not-trim")
+TRIMS = Trim.values()
+TRACKS = Track.values()
 DIAL_RECORD = (
     "do-not-record",
     "record-from-answer",
@@ -165,7 +167,7 @@ def _record(ctx: _Ctx, el: ET.Element, path: str) -> Record:
             warn_default(13616, "playBeep", "true, false", "true")
     if "trim" in a:
         if a["trim"] in TRIMS:
-            kw["trim"] = a["trim"]
+            kw["trim"] = Trim(a["trim"])
         else:
             warn_default(13618, "trim", ", ".join(TRIMS), "trim-silence")
     if "recordingStatusCallback" in a:
@@ -254,11 +256,11 @@ def _start(ctx: _Ctx, el: ET.Element, path: str) -> StartRecording:
     kw: dict[str, object] = {}
     a = rec.attrib
     if "trim" in a:
-        kw["trim"] = _choice(ctx, rpath, "trim", a["trim"], TRIMS)
+        kw["trim"] = Trim(_choice(ctx, rpath, "trim", a["trim"], TRIMS))
     if "track" in a:
-        kw["track"] = _choice(ctx, rpath, "track", a["track"], ("inbound", "outbound", "both"))
+        kw["track"] = Track(_choice(ctx, rpath, "track", a["track"], TRACKS))
     if "channels" in a:
-        kw["channels"] = _choice(ctx, rpath, "channels", a["channels"], ("mono", "dual"))
+        kw["channels"] = Channels(_choice(ctx, rpath, "channels", a["channels"], Channels.values()))
     _recording_cb(ctx, rec, rpath, kw)
     kw["explicit"] = frozenset(a)
     return StartRecording(**kw)  # type: ignore[arg-type]
@@ -320,10 +322,9 @@ def _dial(ctx: _Ctx, el: ET.Element, path: str) -> Dial:
                      f"Dial: Invalid record value {a['record']!r}; allowed: {', '.join(DIAL_RECORD)}; "
                      "using do-not-record")
     if "recordingTrack" in a:
-        kw["recording_track"] = _choice(ctx, path, "recordingTrack", a["recordingTrack"],
-                                        ("inbound", "outbound", "both"))
+        kw["recording_track"] = Track(_choice(ctx, path, "recordingTrack", a["recordingTrack"], TRACKS))
     if "trim" in a:
-        kw["trim"] = _choice(ctx, path, "trim", a["trim"], TRIMS)
+        kw["trim"] = Trim(_choice(ctx, path, "trim", a["trim"], TRIMS))
     _recording_cb(ctx, el, path, kw)
     kw["explicit"] = frozenset(a)
     return Dial(**kw)  # type: ignore[arg-type]
@@ -346,7 +347,7 @@ def _conference(ctx: _Ctx, el: ET.Element, path: str) -> ConferenceNoun:
     if "record" in a:
         kw["record"] = _choice(ctx, path, "record", a["record"], ("do-not-record", "record-from-start"))
     if "trim" in a:
-        kw["trim"] = _choice(ctx, path, "trim", a["trim"], TRIMS)
+        kw["trim"] = Trim(_choice(ctx, path, "trim", a["trim"], TRIMS))
     if "startConferenceOnEnter" in a:
         kw["start_conference_on_enter"] = _bool(ctx, path, "startConferenceOnEnter", a["startConferenceOnEnter"])
     if "endConferenceOnExit" in a:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from recsim.values import Channels, Track, Trim
+
 __all__ = [
     "ConferenceNoun",
     "Dial",
@@ -82,7 +84,7 @@ class Record:
     finish_on_key: str = "1234567890*#"
     max_length: int | None = None
     play_beep: bool = True
-    trim: str = "trim-silence"
+    trim: Trim = Trim.TRIM_SILENCE
     recording_status_callback: str | None = None
     recording_status_callback_method: str = "POST"
     recording_status_callback_event: tuple[str, ...] = ("completed",)
@@ -98,9 +100,9 @@ class StartRecording:
     recording_status_callback: str | None = None
     recording_status_callback_method: str = "POST"
     recording_status_callback_event: tuple[str, ...] = ("completed",)
-    trim: str = "trim-silence"
-    track: str = "both"
-    channels: str = "dual"
+    trim: Trim = Trim.TRIM_SILENCE
+    track: Track = Track.BOTH
+    channels: Channels = Channels.DUAL
     recording_configuration_id: str | None = None
     explicit: frozenset[str] = frozenset()
 
@@ -128,7 +130,7 @@ class ConferenceNoun:
 
     name: str
     record: str = "do-not-record"
-    trim: str = "trim-silence"
+    trim: Trim = Trim.TRIM_SILENCE
     start_conference_on_enter: bool = True
     end_conference_on_exit: bool = False
     recording_status_callback: str | None = None
@@ -152,8 +154,8 @@ class Dial:
     timeout: int = 30
     time_limit: int | None = None
     record: str = "do-not-record"
-    recording_track: str = "both"
-    trim: str = "do-not-trim"
+    recording_track: Track = Track.BOTH
+    trim: Trim = Trim.DO_NOT_TRIM
     recording_status_callback: str | None = None
     recording_status_callback_method: str = "POST"
     recording_status_callback_event: tuple[str, ...] = ("completed",)
