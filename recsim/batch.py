@@ -31,6 +31,7 @@ from recsim.errors import ClusterError, OutputError, ScenarioError
 from recsim.outputs import atomic_write, finish_rows, recording_row, validate_formats, write_media, write_run_files
 from recsim.scenario import Scenario
 from recsim.sim.callbacks import MemorySink
+from recsim.sim.checks import check_scenario
 from recsim.sim.recording import Recording
 from recsim.sim.simulation import Simulation
 from recsim.twiml import Dial, Record, Redirect, parse_twiml
@@ -304,7 +305,7 @@ def run_batch(
     for name, value in (("workers", workers), ("shard_calls", shard_calls)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ScenarioError(f"{name}: {value!r} is not allowed; expected an integer >= 1")
-    Simulation(scenario)  # validates apps, inline TwiML and audio before anything is written
+    check_scenario(scenario)  # apps, TwiML, audio, Dial targets, Play URLs, loops: before anything is written
     identity = runfolder.identity_of(scenario, fmts, {"shard_calls": shard_calls})
     created = not Path(out_dir).exists()
     out, same = runfolder.claim(out_dir, identity, overwrite=overwrite)
