@@ -6,21 +6,36 @@ calls with their timed events. REST parameters keep their wire names (spec 002:
 ``RecordingChannels``, ``RecordingStatusCallbackEvent``, ``PauseBehavior`` ...).
 
 Paths to audio files are relative to the scenario file. Every error names the file, the
-path to the field, the value and the allowed values (:class:`recsim.errors.ScenarioError`).
+path to the field, the value and the allowed values (:class:`recsim.errors.ScenarioError`);
+values are cut to 80 characters and unknown keys list the allowed ones ("did you mean").
+
+Bounds: every number is finite. A time inside a call (event ``at``, clip ``at``, a
+talker's ``offset_s``, a clip's ``seconds``, delays) is at most ``MAX_CALL_S`` (86,400 s,
+the longest call an account allows); a call's ``start_s`` is at most ``MAX_START_S``
+(2,592,000 s = 30 days); levels in dBFS are in [-200, 0]. A scenario file is at most
+``MAX_YAML_BYTES`` (16 MB) of UTF-8, and YAML aliases may expand to at most
+``MAX_ALIAS_NODES`` (100,000) nodes in all (a "billion laughs" is refused at once).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
+import types
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator, model_validator
 
+import recsim.values as wire
 from recsim.errors import ScenarioError
 
 __all__ = [
+    "MAX_ALIAS_NODES",
+    "MAX_CALL_S",
+    "MAX_START_S",
+    "MAX_YAML_BYTES",
     "Account",
     "AudioClip",
     "CallEvent",
@@ -31,10 +46,31 @@ __all__ = [
     "RestUpdate",
     "Scenario",
     "load_scenario",
+    "parse_yaml",
     "scenario_from_dict",
 ]
 
 EventName = Literal["in-progress", "completed", "absent"]
+
+#: The longest call an account allows (s): the bound of every time inside a call.
+MAX_CALL_S = 86_400.0
+#: The latest start of a call (s, 30 days after the scenario's epoch).
+MAX_START_S = 2_592_000.0
+#: The largest scenario file (bytes).
+MAX_YAML_BYTES = 16 * 1024 * 1024
+#: The most nodes that YAML aliases may expand to, over a whole document.
+MAX_ALIAS_NODES = 100_000
+
+#: Seconds inside a call: finite, in [0, MAX_CALL_S].
+Seconds = Annotated[float, Field(ge=0, le=MAX_CALL_S, allow_inf_nan=False)]
+#: A positive length inside a call: finite, in (0, MAX_CALL_S].
+PositiveSeconds = Annotated[float, Field(gt=0, le=MAX_CALL_S, allow_inf_nan=False)]
+#: A call's start: finite, in [0, MAX_START_S].
+StartSeconds = Annotated[float, Field(ge=0, le=MAX_START_S, allow_inf_nan=False)]
+#: A level in dB relative to full scale: finite, in [-200, 0].
+Dbfs = Annotated[float, Field(ge=-200, le=0, allow_inf_nan=False)]
+#: A seed of numpy's generators: a non-negative 64-bit integer.
+Seed = Annotated[int, Field(ge=0, lt=2**64)]
 
 
 def _split_events(v: Any) -> Any:
@@ -80,24 +116,24 @@ class Account(_Model):
     sid: str | None = Field(default=None, pattern=r"^AC[0-9a-f]{32}$")
     max_call_duration_s: Literal[14400, 86400] = 14400
     delete_silent_recordings: bool = False
-    min_duration_s: float = Field(default=1.0, ge=0)
+    min_duration_s: Seconds = 1.0
     duration_rounding: Literal["floor", "ceil", "round"] = "floor"
-    trim_threshold_dbfs: float = Field(default=-50.0, le=0)
-    trim_frame_s: float = Field(default=0.01, gt=0, le=1)
-    processing_delay_s: float = Field(default=2.0, ge=0)
-    finish_on_key_tail_loss_s: float = Field(default=0.0, ge=0)
+    trim_threshold_dbfs: Dbfs = -50.0
+    trim_frame_s: float = Field(default=0.01, gt=0, le=1, allow_inf_nan=False)
+    processing_delay_s: Seconds = 2.0
+    finish_on_key_tail_loss_s: Seconds = 0.0
     dual_channel_conference_recording: bool = False
     transcription_engine: str = "pocketsphinx"
-    transcription_delay_s: float = Field(default=5.0, ge=0)
+    transcription_delay_s: Seconds = 5.0
 
 
 class Synthetic(_Model):
     """A seeded synthetic talker (speech-like audio) of ``seconds`` length."""
 
-    seconds: float = Field(gt=0)
-    seed: int = 0
-    level_dbfs: float = Field(default=-20.0, le=0)
-    pitch_hz: float = Field(default=120.0, gt=40, lt=500)
+    seconds: PositiveSeconds
+    seed: Seed = 0
+    level_dbfs: Dbfs = -20.0
+    pitch_hz: float = Field(default=120.0, gt=40, lt=500, allow_inf_nan=False)
 
 
 class Talker(_Model):
@@ -105,8 +141,8 @@ class Talker(_Model):
     cheap speech for thousands of calls."""
 
     voice: int = Field(ge=0, lt=8)
-    offset_s: float = Field(ge=0)
-    seconds: float = Field(gt=0)
+    offset_s: Seconds
+    seconds: PositiveSeconds
 
 
 class AudioClip(_Model):
@@ -116,7 +152,7 @@ class AudioClip(_Model):
     file: str | None = None
     synthetic: Synthetic | None = None
     talker: Talker | None = None
-    at: float = Field(default=0.0, ge=0)
+    at: Seconds = 0.0
 
     @model_validator(mode="after")
     def _one_source(self) -> AudioClip:
@@ -146,8 +182,8 @@ class PartySpec(_Model):
     """
 
     audio: AudioSpec
-    answer_delay_s: float = Field(default=2.0, ge=0)
-    hangup_after_s: float | None = Field(default=None, gt=0)
+    answer_delay_s: Seconds = 2.0
+    hangup_after_s: PositiveSeconds | None = None
     mulaw: bool = False
 
     _norm = field_validator("audio", mode="before")(_clips)
@@ -157,9 +193,9 @@ class OutboundRecording(_Model):
     """Record=true and the recording parameters of the Calls create request (wire names)."""
 
     Record: bool = True
-    RecordingChannels: Literal["mono", "dual"] = "mono"
-    RecordingTrack: Literal["inbound", "outbound", "both"] = "both"
-    Trim: Literal["trim-silence", "do-not-trim"] = "trim-silence"
+    RecordingChannels: wire.Channels = wire.Channels.MONO
+    RecordingTrack: wire.Track = wire.Track.BOTH
+    Trim: wire.Trim = wire.Trim.TRIM_SILENCE
     RecordingStatusCallback: str | None = None
     RecordingStatusCallbackMethod: Literal["GET", "POST"] = "POST"
     RecordingStatusCallbackEvent: list[EventName] = Field(default_factory=lambda: ["completed"])  # type: ignore[arg-type]
@@ -187,9 +223,9 @@ class RestCreate(_Model):
 
     action: Literal["create"]
     conference: str | None = None
-    RecordingChannels: Literal["mono", "dual"] | None = None
-    RecordingTrack: Literal["inbound", "outbound", "both"] | None = None
-    Trim: Literal["trim-silence", "do-not-trim"] | None = None
+    RecordingChannels: wire.Channels | None = None
+    RecordingTrack: wire.Track | None = None
+    Trim: wire.Trim | None = None
     RecordingStatusCallback: str | None = None
     RecordingStatusCallbackMethod: Literal["GET", "POST"] | None = None
     RecordingStatusCallbackEvent: list[EventName] | None = None
@@ -212,8 +248,8 @@ class RestUpdate(_Model):
     action: Literal["update"]
     conference: str | None = None
     recording: str | int = "Twilio.CURRENT"
-    Status: Literal["paused", "in-progress", "stopped"]
-    PauseBehavior: Literal["skip", "silence"] | None = None
+    Status: wire.UpdateStatus
+    PauseBehavior: wire.PauseBehavior | None = None
 
 
 class CallEvent(_Model):
@@ -221,10 +257,10 @@ class CallEvent(_Model):
     ``dtmf`` (keys pressed by the remote party), ``hangup`` (``caller`` or ``callee``),
     ``no_media_s`` (no RTP for that many seconds), ``rest`` (a REST request)."""
 
-    at: float = Field(ge=0)
+    at: Seconds
     dtmf: str | None = Field(default=None, pattern=r"^[0-9#*]+$")
     hangup: Literal["caller", "callee"] | None = None
-    no_media_s: float | None = Field(default=None, gt=0)
+    no_media_s: PositiveSeconds | None = None
     rest: Annotated[RestCreate | RestUpdate, Field(discriminator="action")] | None = None
 
     @model_validator(mode="after")
@@ -250,7 +286,7 @@ class CallSpec(_Model):
     from_: str = Field(alias="from", min_length=1)
     to: str = Field(min_length=1)
     direction: Literal["inbound", "outbound-api"] = "inbound"
-    start_s: float = Field(default=0.0, ge=0)
+    start_s: StartSeconds = 0.0
     url: str | None = None
     twiml: str | None = None
     audio: list[AudioClip] | None = None
@@ -282,7 +318,7 @@ class ConfigurationSpec(_Model):
 class Scenario(_Model):
     """The input of a run. See docs/scenario.md for every field."""
 
-    seed: int = 0
+    seed: Seed = 0
     epoch: dt.datetime = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     account: Account = Field(default_factory=Account)
     apps: dict[str, str] = Field(default_factory=dict)
@@ -303,7 +339,8 @@ class Scenario(_Model):
     def _refs(self) -> Scenario:
         for i, c in enumerate(self.calls):
             if c.url is not None and c.url not in self.apps:
-                raise ValueError(f"calls[{i}].url {c.url!r} is not a key of apps (known: {sorted(self.apps)})")
+                raise ValueError(f"calls[{i}].url {_short(c.url)} is not a key of apps "
+                                 f"(known: {_short(sorted(self.apps))})")
         return self
 
     def resolve_path(self, path: str) -> Path:
@@ -312,14 +349,133 @@ class Scenario(_Model):
         return p if p.is_absolute() else self.base_dir / p
 
 
-def _format_error(source: str, err: ValidationError) -> ScenarioError:
-    lines = []
-    for e in err.errors():
-        loc = ".".join(str(p) for p in e["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-        value = e.get("input")
-        shown = repr(value) if not isinstance(value, dict) else "{...}"
-        lines.append(f"{source}: {loc or '(top)'}: {e['msg']} (got {shown})")
+#: The most characters of a value shown in an error message.
+MAX_SHOWN = 80
+#: The most problems listed in one error (the rest are counted).
+MAX_PROBLEMS = 20
+
+
+def _short(value: Any) -> str:
+    """``repr(value)`` cut to ``MAX_SHOWN`` characters, saying how long it was."""
+    text = repr(value)
+    if len(text) <= MAX_SHOWN:
+        return text
+    return f"{text[:MAX_SHOWN]}... ({len(text):,} characters)"
+
+
+def _members(t: Any) -> list[Any]:
+    """The types an annotation may hold: ``Annotated`` and ``Optional`` / unions unwrapped."""
+    if get_origin(t) is Annotated:
+        return _members(get_args(t)[0])
+    if get_origin(t) in (Union, types.UnionType):
+        return [m for a in get_args(t) for m in _members(a)]
+    return [] if t is type(None) else [t]
+
+
+def _step(t: Any, part: str | int) -> Any:
+    """The type at ``part`` (a field name or alias, a list index, a dict key or a union tag) of ``t``."""
+    for m in _members(t):
+        if isinstance(m, type) and issubclass(m, BaseModel) and isinstance(part, str):
+            for name, f in m.model_fields.items():
+                if part in (name, f.alias):
+                    return f.annotation
+            if any(part in get_args(f.annotation) for f in m.model_fields.values()):
+                return m  # the tag of a discriminated union (rest.update)
+        elif get_origin(m) is list and isinstance(part, int):
+            return get_args(m)[0]
+        elif get_origin(m) is dict and isinstance(part, str):
+            return get_args(m)[1]
+    return None
+
+
+def _allowed_keys(root: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
+    """The keys a mapping at ``loc`` accepts (wire names), or [] when unknown."""
+    t: Any = root
+    for part in loc:
+        t = _step(t, part)
+    models = [m for m in _members(t) if isinstance(m, type) and issubclass(m, BaseModel)]
+    if len(models) != 1:
+        return []
+    return [f.alias or name for name, f in models[0].model_fields.items() if not f.exclude]
+
+
+def _num(x: float) -> str:
+    return f"{int(x):,}" if float(x).is_integer() else str(x)
+
+
+def _range(root: type[BaseModel], loc: tuple[str | int, ...]) -> str:
+    """``allowed: 0 to 86400`` for the number field at ``loc``, or "" when unknown."""
+    t: Any = root
+    for part in loc[:-1]:
+        t = _step(t, part)
+    for m in _members(t):
+        if isinstance(m, type) and issubclass(m, BaseModel):
+            field = next((f for n, f in m.model_fields.items() if loc[-1] in (n, f.alias)), None)
+            if field is not None:
+                ops = {"Ge": ">=", "Gt": ">", "Le": "<=", "Lt": "<"}
+                parts = [f"{ops[type(c).__name__]} {_num(getattr(c, type(c).__name__.lower()))}"
+                         for c in field.metadata if type(c).__name__ in ops]
+                return "; allowed: finite numbers" + (" " + " and ".join(parts) if parts else "")
+    return ""
+
+
+def _unknown_key(root: type[BaseModel], loc: tuple[str | int, ...]) -> str:
+    """``unknown field; did you mean 'x'? allowed: a, b, c`` for an extra key at ``loc``."""
+    allowed = _allowed_keys(root, loc[:-1])
+    if not allowed:
+        return "Extra inputs are not permitted: unknown field"
+    key = str(loc[-1])
+    close = ([a for a in allowed if a.lower() == key.lower()] or difflib.get_close_matches(key, allowed, n=1)
+             or [a for a in allowed if key and a.lower().startswith(key.lower())][:1])
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    return f"Extra inputs are not permitted: unknown field; {hint}allowed: {', '.join(allowed)}"
+
+
+def _problem(e: Any, root: type[BaseModel], prefix: tuple[str | int, ...]) -> str:
+    """One line ``path.to.field: message (got value)`` of a pydantic error."""
+    loc = prefix + tuple(p for p in e["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+    path = ".".join(str(p) for p in loc) or "(top)"
+    if e["type"] == "extra_forbidden":
+        return f"{path}: {_unknown_key(root, loc[len(prefix):])}"
+    value = e.get("input")
+    shown = "{...}" if isinstance(value, dict) else _short(value)
+    allowed = _range(root, loc[len(prefix):]) if e["type"] == "finite_number" and loc[len(prefix):] else ""
+    return f"{path}: {e['msg']}{allowed} (got {shown})"
+
+
+def _format_error(source: str, err: ValidationError, root: type[BaseModel] | None = None,
+                  prefix: tuple[str | int, ...] = ()) -> ScenarioError:
+    """A ScenarioError of one line per problem (at most ``MAX_PROBLEMS``, the rest counted)."""
+    errors = err.errors()
+    lines = [f"{source}: {_problem(e, root or Scenario, prefix)}" for e in errors[:MAX_PROBLEMS]]
+    if len(errors) > MAX_PROBLEMS:
+        lines.append(f"{source}: ... and {len(errors) - MAX_PROBLEMS} more problems")
     return ScenarioError("invalid scenario\n" + "\n".join(lines))
+
+
+def _traffic(data: dict[str, Any], source: str, expand: bool) -> dict[str, Any]:
+    """``data`` with its traffic section expanded into calls, or validated (``expand=False``).
+
+    Raises
+    ------
+    ScenarioError
+        An invalid ``seed`` or ``traffic`` section (named ``traffic.<field>``).
+    """
+    from recsim.traffic import Traffic, check_starts, expand_traffic, traffic_of
+
+    try:
+        seed = TypeAdapter(Seed).validate_python(data.get("seed", 0))
+    except ValidationError as err:
+        raise _format_error(source, err, prefix=("seed",)) from None
+    try:
+        tr = traffic_of(data)
+    except ValidationError as err:
+        raise _format_error(source, err, root=Traffic, prefix=("traffic",)) from None
+    try:
+        check_starts(tr, seed)
+    except ValueError as exc:
+        raise ScenarioError(f"invalid scenario\n{source}: traffic.arrivals: {exc}") from None
+    return expand_traffic({**data, "seed": seed}, source=source) if expand else {**data, "traffic": tr}
 
 
 def scenario_from_dict(data: dict[str, Any], *, base_dir: Path | str = ".", source: str = "<dict>",
@@ -330,36 +486,143 @@ def scenario_from_dict(data: dict[str, Any], *, base_dir: Path | str = ".", sour
     ``Scenario.traffic`` (validated) for :func:`recsim.batch.run_batch`, whose shards
     expand their own units (memory bounded by a shard).
 
+    Parameters
+    ----------
+    data : dict
+        The scenario (the parsed YAML, or a JSON body).
+    base_dir : path
+        Folder that relative audio paths are resolved against.
+    source : str
+        Name of the input in error messages (a file path, ``POST /recsim/scenario``).
+    expand : bool
+        Expand ``traffic`` into calls (True) or keep it for a batch (False).
+
+    Returns
+    -------
+    Scenario
+
     Raises
     ------
     ScenarioError
-        One line per problem: ``source: path.to.field: message (got value)``.
+        One line per problem: ``source: path.to.field: message (got value)``; values cut
+        to 80 characters, at most 20 problems listed; an unknown key lists the allowed keys.
     """
     if not isinstance(data, dict):
         raise ScenarioError(f"{source}: the scenario must be a mapping, got {type(data).__name__}")
+    if data.get("traffic") is not None:
+        data = _traffic(data, source, expand)
     try:
-        if data.get("traffic") is not None:
-            from recsim.traffic import expand_traffic, traffic_of
-
-            data = expand_traffic(data, source=source) if expand else {**data, "traffic": traffic_of(data)}
         return Scenario.model_validate({**data, "base_dir": Path(base_dir), "source": source})
     except ValidationError as err:
         raise _format_error(source, err) from None
 
 
-def load_scenario(path: str | Path, *, expand: bool = True) -> Scenario:
-    """Read and validate a YAML scenario file (``expand`` as :func:`scenario_from_dict`).
+class _YamlLimit(Exception):
+    """A YAML document over a bound (aliases expanding too far, or a recursive alias)."""
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """A SafeLoader that counts the nodes aliases stand for and refuses more than
+    ``MAX_ALIAS_NODES`` in a document (a "billion laughs"), or an alias inside its anchor."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._sizes: dict[int, int] = {}
+        self._expanded = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        alias = self.check_event(yaml.AliasEvent)
+        node = super().compose_node(parent, index)
+        if not alias:
+            children = node.value if isinstance(node, yaml.SequenceNode) else (
+                [n for kv in node.value for n in kv] if isinstance(node, yaml.MappingNode) else [])
+            self._sizes[id(node)] = 1 + sum(self._sizes.get(id(c), 1) for c in children)
+            return node
+        size = self._sizes.get(id(node))
+        if size is None:
+            raise _YamlLimit("an alias refers to a node that contains it (a recursive structure)")
+        self._expanded += size
+        if self._expanded > MAX_ALIAS_NODES:
+            raise _YamlLimit(f"aliases expand to more than {MAX_ALIAS_NODES:,} nodes (an alias bomb?); "
+                             "write the values out or use fewer aliases")
+        return node
+
+
+def parse_yaml(text: str | bytes, source: str = "<yaml>") -> Any:
+    """Parse YAML safely and within bounds: at most ``MAX_YAML_BYTES``, UTF-8, aliases
+    expanding to at most ``MAX_ALIAS_NODES`` nodes.
+
+    Parameters
+    ----------
+    text : str or bytes
+        The document (bytes are decoded as UTF-8).
+    source : str
+        Name of the input in error messages.
+
+    Returns
+    -------
+    Any
+        The parsed document (a dict for a scenario).
 
     Raises
     ------
     ScenarioError
-        Missing file, YAML syntax error, or invalid fields (each named with its path).
+        Too large, not UTF-8 (names the byte offset), not valid YAML, nested too deeply,
+        or an alias bomb.
+    """
+    if len(text) > MAX_YAML_BYTES:
+        raise ScenarioError(f"{source}: {len(text):,} bytes, more than the {MAX_YAML_BYTES:,} a scenario may have")
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ScenarioError(f"{source}: not UTF-8 text (byte {exc.start:,} is "
+                                f"{exc.object[exc.start:exc.start + 1]!r}); save the file as UTF-8") from None
+    loader = _BoundedLoader(text)
+    try:
+        return loader.get_single_data()
+    except yaml.YAMLError as exc:
+        raise ScenarioError(f"{source}: not valid YAML ({_cut(str(exc))})") from None
+    except _YamlLimit as exc:
+        raise ScenarioError(f"{source}: {exc}") from None
+    except RecursionError:
+        raise ScenarioError(f"{source}: the YAML is nested too deeply") from None
+    finally:
+        loader.dispose()
+
+
+def _cut(text: str, limit: int = 400) -> str:
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text):,} characters)"
+
+
+def load_scenario(path: str | Path, *, expand: bool = True) -> Scenario:
+    """Read and validate a YAML scenario file (``expand`` as :func:`scenario_from_dict`).
+
+    Parameters
+    ----------
+    path : str or Path
+        The scenario file (at most 16 MB of UTF-8 YAML).
+    expand : bool
+        Expand a ``traffic`` section into calls (see :func:`scenario_from_dict`).
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    ScenarioError
+        Missing, unreadable, too large or non-UTF-8 file, YAML syntax error or alias bomb,
+        or invalid fields (each named with its path).
     """
     p = Path(path)
     if not p.is_file():
         raise ScenarioError(f"{p}: no such scenario file")
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise ScenarioError(f"{p}: not valid YAML ({exc})") from None
-    return scenario_from_dict(data, base_dir=p.parent, source=str(p), expand=expand)
+        if p.stat().st_size > MAX_YAML_BYTES:
+            raise ScenarioError(f"{p}: {p.stat().st_size:,} bytes, more than the {MAX_YAML_BYTES:,} "
+                                "a scenario may have")
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise ScenarioError(f"{p}: cannot read the scenario ({exc.strerror or exc})") from None
+    return scenario_from_dict(parse_yaml(raw, str(p)), base_dir=p.parent, source=str(p), expand=expand)

@@ -21,24 +21,41 @@ Unit ``i`` (one call, or the participants of one conference) draws everything fr
 seeded stream of gaps. So a unit's calls, and so its outputs, depend only on the seed and
 its index. Voices are slices of eight shared synthetic talkers (:func:`talker_bank`),
 so speech for thousands of calls costs no synthesis per call.
+
+Bounds (every number finite): a drawn length is clipped to [0.01, 86,400] s; ``span_s``
+and every unit's start (plus a conference's join, up to 5 s) at most 30 days
+(``recsim.scenario.MAX_START_S``); ``rate_per_s`` at most 1,000; ``interval_s`` at least
+0.001 s; at most 10,000,000 units (``calls``, or the units ``span_s`` makes); a
+lognormal's ``mean`` at most ln(86,400) and its ``sd`` at most 10.
 """
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from recsim.audio import speech_like
+from recsim.scenario import MAX_CALL_S, MAX_START_S
 
-__all__ = ["TEMPLATES", "UNIT_INDEX_BASE", "Traffic", "expand_traffic", "expand_units", "talker_bank",
-           "traffic_of", "unit_starts"]
+__all__ = ["MAX_UNITS", "TEMPLATES", "UNIT_INDEX_BASE", "Traffic", "check_starts", "expand_traffic",
+           "expand_units", "talker_bank", "traffic_of", "unit_starts"]
 
 TEMPLATES = ("voicemail", "dual_dial", "payment_pause", "outbound_record", "conference")
 BANK_VOICES = 8
 BANK_SECONDS = 180.0
+#: The most units (calls, or conferences) a traffic section may make.
+MAX_UNITS = 10_000_000
+#: The shortest length a distribution draws (s): talk loops always move on.
+MIN_DRAW_S = 0.01
+#: The latest join of a conference participant after its unit's start (s).
+MAX_JOIN_S = 5.0
+
+#: A positive length (s): finite, in (0, MAX_CALL_S].
+Length = Annotated[float, Field(gt=0, le=MAX_CALL_S, allow_inf_nan=False)]
 
 
 class _M(BaseModel):
@@ -50,28 +67,49 @@ class Dist(_M):
     clipped at low), lognormal (mean, sd of the underlying normal)."""
 
     dist: Literal["fixed", "uniform", "normal", "lognormal"] = "fixed"
-    value: float = Field(default=60.0, gt=0)
-    low: float = Field(default=1.0, gt=0)
-    high: float = Field(default=2.0, gt=0)
-    mean: float = 1.0
-    sd: float = Field(default=0.0, ge=0)
+    value: Length = 60.0
+    low: Length = 1.0
+    high: Length = 2.0
+    mean: float = Field(default=1.0, ge=-MAX_CALL_S, le=MAX_CALL_S, allow_inf_nan=False)
+    sd: float = Field(default=0.0, ge=0, le=MAX_CALL_S, allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _lognormal(self) -> Dist:
+        if self.dist == "lognormal" and (self.mean > math.log(MAX_CALL_S) or self.sd > 10):
+            raise ValueError(f"a lognormal's mean (of the log) is at most ln({MAX_CALL_S:.0f}) = "
+                             f"{math.log(MAX_CALL_S):.2f} and its sd at most 10 (got mean {self.mean}, sd {self.sd})")
+        return self
 
     def draw(self, rng: np.random.Generator) -> float:
+        """One length (s), clipped to [MIN_DRAW_S, MAX_CALL_S].
+
+        Parameters
+        ----------
+        rng : numpy.random.Generator
+            The unit's generator.
+
+        Returns
+        -------
+        float
+            Seconds.
+        """
         if self.dist == "fixed":
-            return self.value
-        if self.dist == "uniform":
-            return float(rng.uniform(self.low, self.high))
-        if self.dist == "normal":
-            return max(self.low, float(rng.normal(self.mean, self.sd)))
-        return float(rng.lognormal(self.mean, self.sd))
+            x = self.value
+        elif self.dist == "uniform":
+            x = float(rng.uniform(self.low, self.high))
+        elif self.dist == "normal":
+            x = max(self.low, float(rng.normal(self.mean, self.sd)))
+        else:
+            x = float(rng.lognormal(self.mean, self.sd))
+        return min(max(x, MIN_DRAW_S), MAX_CALL_S)
 
 
 class Arrivals(_M):
     """Poisson arrivals at ``rate_per_s``, or one call every ``interval_s``."""
 
     process: Literal["poisson", "fixed"] = "poisson"
-    rate_per_s: float = Field(default=1.0, gt=0)
-    interval_s: float = Field(default=1.0, gt=0)
+    rate_per_s: float = Field(default=1.0, gt=0, le=1000, allow_inf_nan=False)
+    interval_s: float = Field(default=1.0, ge=0.001, le=MAX_START_S, allow_inf_nan=False)
 
 
 class Talk(_M):
@@ -85,20 +123,29 @@ class MixEntry(_M):
     """One template of the mix, its weight and (conferences) its participant count."""
 
     template: Literal["voicemail", "dual_dial", "payment_pause", "outbound_record", "conference"]
-    weight: float = Field(default=1.0, gt=0)
+    weight: float = Field(default=1.0, gt=0, le=1e6, allow_inf_nan=False)
     participants: int = Field(default=3, ge=2, le=10)
 
 
 class Traffic(_M):
     """The ``traffic`` section of a scenario."""
 
-    calls: int | None = Field(default=None, ge=1, le=10_000_000)
-    span_s: float | None = Field(default=None, gt=0)
+    calls: int | None = Field(default=None, ge=1, le=MAX_UNITS)
+    span_s: float | None = Field(default=None, gt=0, le=MAX_START_S, allow_inf_nan=False)
     arrivals: Arrivals = Field(default_factory=Arrivals)
     call_seconds: Dist = Field(default_factory=lambda: Dist(value=60.0))
     talk: Talk = Field(default_factory=Talk)
     mix: list[MixEntry] = Field(min_length=1)
     callback_url: str | None = None
+
+    @model_validator(mode="after")
+    def _bounded(self) -> Traffic:
+        if self.calls is None and self.span_s is not None:
+            per_s = self.arrivals.rate_per_s if self.arrivals.process == "poisson" else 1 / self.arrivals.interval_s
+            if self.span_s * per_s > MAX_UNITS:
+                raise ValueError(f"span_s {self.span_s} at {per_s:g} calls per second makes more than "
+                                 f"{MAX_UNITS:,} calls; shorten span_s or lower the arrival rate")
+        return self
 
 
 @lru_cache(maxsize=4)
@@ -171,7 +218,7 @@ def _unit(template: MixEntry, i: int, start: float, rng: np.random.Generator, tr
         room = f"room-{i}"
         for k in range(template.participants):
             who = _number(777, i, k)
-            join = 0.0 if k == 0 else float(rng.uniform(0.5, 5.0))
+            join = 0.0 if k == 0 else float(rng.uniform(0.5, MAX_JOIN_S))
             parties[who] = {"audio": _talk(rng, tr.talk, 1.0, call_s - join, int(rng.integers(BANK_VOICES)))}
             attrs = (f' record="record-from-start" endConferenceOnExit="true"{cb}' if k == 0
                      else ' startConferenceOnEnter="false"')
@@ -198,6 +245,28 @@ def unit_starts(tr: Traffic, seed: int) -> np.ndarray:
     gaps[0] = 0.0
     starts = np.round(np.cumsum(gaps), 3)
     return starts if tr.span_s is None else starts[starts <= tr.span_s]
+
+
+def check_starts(tr: Traffic, seed: int) -> None:
+    """Check that every unit (and a conference's last join) starts by ``MAX_START_S``.
+
+    Parameters
+    ----------
+    tr : Traffic
+        The validated section.
+    seed : int
+        The scenario's seed.
+
+    Raises
+    ------
+    ValueError
+        The last unit would start too late (the message says what to change).
+    """
+    starts = unit_starts(tr, seed)
+    if starts.shape[0] and float(starts[-1]) + MAX_JOIN_S > MAX_START_S:
+        raise ValueError(f"the last of {starts.shape[0]:,} calls would start at {float(starts[-1]):,.0f} s, later "
+                         f"than {MAX_START_S - MAX_JOIN_S:,.0f} s (30 days); raise the arrival rate or "
+                         "lower calls / span_s")
 
 
 def expand_units(tr: Traffic, seed: int, units: range, starts: np.ndarray) -> tuple[list, dict]:

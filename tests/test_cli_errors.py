@@ -1,0 +1,245 @@
+"""Issue 10, errors never tracebacks: each failure of ``recsim`` prints one line on stderr
+(a short block for several scenario problems) and exits with its documented code."""
+
+from __future__ import annotations
+
+import errno
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from recsim.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+CALL = "{from: '+15550001', to: '+15550002', twiml: '<Response><Pause length=\"1\"/></Response>'"
+
+
+def _err(capsys: pytest.CaptureFixture[str], lines: int = 1) -> str:
+    """The captured stderr, checked to be at most ``lines`` lines and without a traceback."""
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert 0 < len(err.strip().splitlines()) <= lines, err
+    return err
+
+
+def _scenario(tmp_path: Path, text: str, name: str = "s.yaml") -> str:
+    path = tmp_path / name
+    path.write_text(text)
+    return str(path)
+
+
+def _one_call(tmp_path: Path, extra: str) -> str:
+    return _scenario(tmp_path, f"calls:\n  - {CALL}, {extra}}}\n")
+
+
+# ------------------------------------------------------------------ exit 3: the output folder
+def test_out_that_is_a_file_exits_3(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "out"
+    target.write_text("not a folder")
+    assert main(["run", "--out", str(target), "--quiet"]) == 3
+    err = _err(capsys)
+    assert "--out" in err and "is a file" in err
+    assert target.read_text() == "not a folder"
+
+
+def test_media_file_inside_out_exits_3(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "media").write_text("x")
+    assert main(["run", "--out", str(out), "--quiet"]) == 3
+    assert "media" in _err(capsys)
+
+
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EROFS, errno.EACCES])
+def test_full_or_read_only_filesystem_exits_3(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                              monkeypatch: pytest.MonkeyPatch, code: int) -> None:
+    """An OSError that no layer wrapped (disk full, read-only, no permission) is exit 3."""
+    import os
+
+    def fail(*_a: Any, **_k: Any) -> None:
+        raise OSError(code, os.strerror(code), str(tmp_path / "out" / "events.jsonl"))
+
+    monkeypatch.setattr("recsim.cli.run", fail)
+    assert main(["run", "--out", str(tmp_path / "out"), "--quiet"]) == 3
+    err = _err(capsys)
+    assert os.strerror(code) in err and "events.jsonl" in err
+
+
+def test_output_error_exits_3(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from recsim.errors import OutputError
+
+    def fail(*_a: Any, **_k: Any) -> None:
+        raise OutputError(f"{tmp_path}: holds the outputs of another run;\nrun with --overwrite to start over")
+
+    monkeypatch.setattr("recsim.cli.run", fail)
+    assert main(["run", "--out", str(tmp_path), "--quiet"]) == 3
+    assert "--overwrite" in _err(capsys)
+
+
+# ------------------------------------------------------------------ exit 2: invalid input
+def test_non_utf8_scenario_names_the_byte(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("# caf\u00e9\ncalls: []\n".encode("latin-1"))
+    assert main(["run", str(path), "--out", str(tmp_path / "o")]) == 2
+    err = _err(capsys)
+    assert "latin1.yaml" in err and "UTF-8" in err and "byte 5" in err
+
+
+@pytest.mark.parametrize("args", [["--shard-calls", "0"], ["--shard-calls", "-1"], ["--workers", "0"],
+                                  ["--workers", "-2"], ["--workers", "two"]])
+def test_counts_must_be_positive(tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str]) -> None:
+    with pytest.raises(SystemExit) as e:
+        main(["run", str(tmp_path / "missing.yaml"), "--out", str(tmp_path / "o"), *args])
+    assert e.value.code == 2
+    err = _err(capsys)
+    assert args[0] in err and "must be a positive integer" in err
+
+
+@pytest.mark.parametrize(("args", "needle"), [
+    (["--port", "0"], "from 1 to 65535"), (["--port", "65536"], "from 1 to 65535"),
+    (["--speed", "0"], "finite number > 0"), (["--speed", "-1"], "finite number > 0"),
+    (["--speed", "inf"], "finite number > 0"), (["--speed", "nan"], "finite number > 0"),
+    (["--webhook-timeout", "0"], "finite number > 0"), (["--webhook-retries", "-1"], "integer >= 0"),
+])
+def test_serve_arguments_are_checked(tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str],
+                                     needle: str) -> None:
+    # the missing scenario stops the old code before it serves anything
+    with pytest.raises(SystemExit) as e:
+        main(["serve", "--scenario", str(tmp_path / "missing.yaml"), *args])
+    assert e.value.code == 2
+    err = _err(capsys)
+    assert args[0] in err and needle in err
+
+
+@pytest.mark.parametrize(("extra", "field"), [
+    ("start_s: .inf", "calls.0.start_s"), ("start_s: 1e12", "calls.0.start_s"),
+    ("start_s: .nan", "calls.0.start_s"), ("audio: {synthetic: {seconds: 1e12}}", "calls.0.audio.0.synthetic.seconds"),
+    ("events: [{at: .inf, hangup: caller}]", "calls.0.events.0.at"),
+])
+def test_unbounded_seconds_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: str,
+                                       field: str) -> None:
+    assert main(["run", _one_call(tmp_path, extra), "--out", str(tmp_path / "o"), "--quiet"]) == 2
+    err = _err(capsys)
+    assert field in err and "s.yaml" in err
+    assert "finite" in err or "less than or equal" in err
+
+
+def test_alias_bomb_is_refused_at_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A billion laughs (mappings of ten aliases, nine levels deep) is refused in well
+    under a second, before anything walks it."""
+    lines = ["l0: &l0 {" + ", ".join(f"k{i}: lol" for i in range(10)) + "}"]
+    lines += [f"l{n}: &l{n} {{" + ", ".join(f"k{i}: *l{n - 1}" for i in range(10)) + "}" for n in range(1, 10)]
+    path = _scenario(tmp_path, "\n".join(lines) + "\n", "bomb.yaml")
+    t = time.perf_counter()
+    assert main(["run", path, "--out", str(tmp_path / "o")]) == 2
+    assert time.perf_counter() - t < 1.0
+    err = _err(capsys)
+    assert "bomb.yaml" in err and "alias" in err
+
+
+def test_huge_value_is_cut_in_the_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _one_call(tmp_path, "direction: " + "x" * 3_000_000)
+    assert main(["run", path, "--out", str(tmp_path / "o")]) == 2
+    err = _err(capsys)
+    assert len(err) < 1000 and "(3,000,002 characters)" in err and "calls.0.direction" in err
+
+
+def test_unknown_key_says_did_you_mean(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _scenario(tmp_path, "calls:\n  - {from: '+1', to: '+2', twimll: '<Response/>'}\n")
+    assert main(["run", path, "--out", str(tmp_path / "o")]) == 2
+    err = _err(capsys, lines=3)
+    assert "calls.0.twimll: " in err and "unknown field; did you mean 'twiml'? allowed: from, to," in err
+
+
+def test_several_problems_are_a_short_block(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    calls = "".join(f"  - {{from: '+1', to: '+2', twiml: '<Response/>', start_s: -{i}}}\n" for i in range(1, 50))
+    assert main(["run", _scenario(tmp_path, "calls:\n" + calls), "--out", str(tmp_path / "o")]) == 2
+    err = _err(capsys, lines=22)
+    assert "... and 29 more problems" in err
+
+
+# ------------------------------------------------------------------ exit 4, 5, 130
+@pytest.mark.parametrize("target", ["recsim.cli.run", "recsim.batch.run_batch"])
+def test_call_flow_failure_exits_4(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                   monkeypatch: pytest.MonkeyPatch, target: str) -> None:
+    """A SimulationError (a call flow that cannot go on, e.g. a <Record> loop) is exit 4."""
+    from recsim.errors import SimulationError
+
+    def fail(*_a: Any, **_k: Any) -> None:
+        raise SimulationError("s.yaml: calls[0] (CA1): <Record action> loop: /a -> /a: more than 100 TwiML "
+                              "requests;\ngive it an action URL")
+
+    monkeypatch.setattr(target, fail)
+    workers = ["--workers", "2"] if target.startswith("recsim.batch") else []
+    assert main(["run", "--out", str(tmp_path / "o"), "--quiet", *workers]) == 4
+    err = _err(capsys)
+    assert "<Record action> loop" in err and "give it an action URL" in err and "outputs left as they were" in err
+
+
+def test_unreachable_dask_scheduler_exits_5(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _scenario(tmp_path, "traffic: {calls: 4, mix: [{template: voicemail}]}\n")
+    t = time.perf_counter()
+    assert main(["run", path, "--out", str(tmp_path / "o"), "--dask", "tcp://127.0.0.1:1", "--quiet"]) == 5
+    assert time.perf_counter() - t < 25
+    err = _err(capsys)
+    assert "tcp://127.0.0.1:1" in err and "--dask" in err
+
+
+def test_ctrl_c_exits_130_with_one_line(tmp_path: Path) -> None:
+    """SIGINT to a running batch: exit 130, one line saying how to resume, no traceback."""
+    proc = subprocess.Popen([sys.executable, "-m", "recsim.cli", "run", str(ROOT / "examples" / "traffic.yaml"),
+                             "--out", str(tmp_path / "o"), "--workers", "2"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(2.5)
+    proc.send_signal(signal.SIGINT)
+    try:
+        _, err = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        pytest.fail("recsim did not stop within 60 s of SIGINT")
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    assert "interrupted" in err and "run the same command again" in err
+
+
+# ------------------------------------------------------------------ options
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as e:
+        main(["--version"])
+    assert e.value.code == 0
+    assert capsys.readouterr().out.strip() == "recsim 0.1.0"
+
+
+def test_run_help_lists_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["run", "--help"])
+    out = capsys.readouterr().out
+    assert "exit codes:" in out and "130" in out and "--overwrite" in out
+    for code in ("0 ", "2 ", "3 ", "4 ", "5 "):
+        assert f"\n  {code}" in out
+
+
+def test_overwrite_is_passed_to_run_and_run_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[dict[str, Any]] = []
+
+    class Stop(Exception):
+        pass
+
+    def record(*_a: Any, **kwargs: Any) -> None:
+        seen.append(kwargs)
+        raise Stop
+
+    monkeypatch.setattr("recsim.cli.run", record)
+    monkeypatch.setattr("recsim.batch.run_batch", record)
+    for extra in ([], ["--workers", "2"]):
+        for flag in ([], ["--overwrite"]):
+            with pytest.raises(Stop):
+                main(["run", "--out", str(tmp_path / "o"), "--quiet", *extra, *flag])
+    assert [k["overwrite"] for k in seen] == [False, True, False, True]
