@@ -376,3 +376,25 @@ def test_a_failing_call_flow_never_stops_the_clock(server: Server) -> None:
     assert rec.status == "completed"
     r = httpx.post(f"{server.url}/recsim/clock/advance", json={"seconds": 5.0})
     assert r.status_code == 200 and r.json()["now"] == 17.0
+
+
+def test_scenario_alias_bomb_is_refused_quickly() -> None:
+    """POST /recsim/scenario parses YAML within bounds: a billion-laughs document is a
+    400 (20001) in well under a second, not a hung server."""
+    import time
+
+    from fastapi.testclient import TestClient
+
+    from recsim.server import build
+
+    app, _backend, sender = build(accounts={"AC" + "1" * 32: "t"})
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [{', '.join(['*' + p] * 10)}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=True))
+    try:
+        with TestClient(app) as client:
+            t = time.monotonic()
+            r = client.post("/recsim/scenario", content=bomb)
+            assert r.status_code == 400 and r.json()["code"] == 20001, r.text
+            assert time.monotonic() - t < 1.0
+    finally:
+        sender.close()

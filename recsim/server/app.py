@@ -412,13 +412,12 @@ def create_app(backend: Backend, *, media_auth: bool = True, tick_s: float = 0.0
 
     @app.post("/recsim/scenario")
     async def start_scenario(request: Request) -> JSONResponse:
-        import yaml
+        from recsim.errors import ScenarioError
+        from recsim.scenario import parse_yaml, scenario_from_dict
 
-        from recsim.scenario import scenario_from_dict
-
-        try:
-            data = yaml.safe_load((await request.body()).decode("utf-8"))
-        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        try:  # bounded: size, UTF-8, alias expansion (an alias bomb is refused quickly)
+            data = parse_yaml(await request.body(), "POST /recsim/scenario")
+        except ScenarioError as exc:
             raise InvalidRequestError(20001, f"The scenario is not valid YAML: {exc}") from None
         scenario = scenario_from_dict(data, source="POST /recsim/scenario")
         return JSONResponse({"calls_started": backend.load(scenario)})
