@@ -32,7 +32,7 @@ import math
 import sys
 import time
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from rich.console import Console
 from rich.progress import Progress
@@ -102,37 +102,25 @@ def _formats(value: str) -> tuple[str, ...]:
     return fmts
 
 
-def _positive_int(value: str) -> int:
-    """An argument that is an integer >= 1 (workers, calls per shard)."""
-    try:
-        n = int(value)
-    except ValueError:
-        n = 0
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"must be a positive integer (got {value!r})")
-    return n
+def _bounded(cast: type, minimum: float, *, inclusive: bool, allowed: str) -> Any:
+    """An argparse type: ``cast(value)`` finite and >= ``minimum`` (``inclusive``) or >
+    ``minimum``; otherwise an error "must be {allowed} (got value)"."""
+
+    def parse(value: str) -> Any:
+        try:
+            x = cast(value)
+        except ValueError:
+            x = None
+        if x is None or not math.isfinite(x) or (x < minimum if inclusive else x <= minimum):
+            raise argparse.ArgumentTypeError(f"must be {allowed} (got {value!r})")
+        return x
+
+    return parse
 
 
-def _count(value: str) -> int:
-    """An argument that is an integer >= 0 (retries)."""
-    try:
-        n = int(value)
-    except ValueError:
-        n = -1
-    if n < 0:
-        raise argparse.ArgumentTypeError(f"must be an integer >= 0 (got {value!r})")
-    return n
-
-
-def _positive_float(value: str) -> float:
-    """An argument that is a finite number > 0 (speed, seconds)."""
-    try:
-        x = float(value)
-    except ValueError:
-        x = math.nan
-    if not (math.isfinite(x) and x > 0):
-        raise argparse.ArgumentTypeError(f"must be a finite number > 0 (got {value!r})")
-    return x
+_positive_int = _bounded(int, 1, inclusive=True, allowed="a positive integer")  # workers, calls per shard
+_count = _bounded(int, 0, inclusive=True, allowed="an integer >= 0")  # retries
+_positive_float = _bounded(float, 0, inclusive=False, allowed="a finite number > 0")  # speed, seconds
 
 
 def _port(value: str) -> int:
