@@ -332,15 +332,29 @@ def test_sigkill_at_random_moments_then_resume_gives_every_byte(tmp_path: Path) 
     cmd = [sys.executable, "-m", "recsim.cli", "run", str(path), "--out", str(out), "--workers", "2",
            "--shard-calls", "4", "--format", "wav,mp3", "--quiet"]
     rng = random.Random(20261121)
+    shards = out / ".shards"
+
+    def finished() -> int:
+        return len(list(shards.glob("*.json"))) if shards.is_dir() else 0
+
     kills = 0
     for _ in range(3):
+        # The moment is chosen by progress, not by wall time (a fast machine finishes
+        # the whole batch before any fixed delay): after 0-2 more finished shards,
+        # while a shard is being staged, plus a random 0-50 ms.
+        target = finished() + rng.randint(0, 2)
         proc = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        time.sleep(rng.uniform(1.5, 4.0))
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            kills += 1
+        deadline = time.monotonic() + 120
+        while proc.poll() is None and time.monotonic() < deadline:
+            if finished() >= target and any(shards.glob("*.staging")):
+                time.sleep(rng.uniform(0.0, 0.05))
+                if proc.poll() is None:
+                    os.killpg(proc.pid, signal.SIGKILL)
+                    kills += 1
+                break
+            time.sleep(0.002)
         proc.wait()
-    assert kills >= 1
+    assert kills >= 2
     done = subprocess.run(cmd, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     ref = subprocess.run([*cmd[:6], str(tmp_path / "ref"), *cmd[7:]], capture_output=True, text=True)
