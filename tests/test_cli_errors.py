@@ -196,7 +196,11 @@ def test_ctrl_c_exits_130_with_one_line(tmp_path: Path) -> None:
     proc = subprocess.Popen([sys.executable, "-m", "recsim.cli", "run", str(ROOT / "examples" / "traffic.yaml"),
                              "--out", str(tmp_path / "o"), "--workers", "2"],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    time.sleep(2.5)
+    shards = tmp_path / "o" / ".shards"
+    deadline = time.monotonic() + 60
+    while proc.poll() is None and not any(shards.glob("*.staging")) and time.monotonic() < deadline:
+        time.sleep(0.01)  # interrupt while a shard is being made, whatever the machine's speed
+    assert proc.poll() is None, "the batch ended before it could be interrupted"
     proc.send_signal(signal.SIGINT)
     try:
         _, err = proc.communicate(timeout=60)
