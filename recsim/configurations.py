@@ -21,6 +21,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from recsim.errors import InvalidRequestError, NotFoundError
+from recsim.values import split_events
 
 __all__ = [
     "CONFIG_ID_PREFIX",
@@ -54,10 +55,7 @@ class CallbackConfig(_Model):
     method: Literal["GET", "POST"] = "POST"
     events: list[ConfigEvent] = Field(default_factory=lambda: ["completed"])  # type: ignore[arg-type]
 
-    @field_validator("events", mode="before")
-    @classmethod
-    def _split(cls, v: Any) -> Any:
-        return v.replace(",", " ").split() if isinstance(v, str) else v
+    _split = field_validator("events", mode="before")(split_events)
 
 
 class Feature(_Model):

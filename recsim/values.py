@@ -18,18 +18,22 @@ is on enum values (``"Skip"`` is refused, naming the allowed values).
 | :class:`Channels` | 000 ``channels``, 002 create ``RecordingChannels`` |
 | :class:`Trim` | 000/001 ``trim``, 002 create ``Trim`` |
 | :class:`SegmentKind` | recsim: the time segments of a recording |
+| :func:`callback_events` | 000/001/002 ``recordingStatusCallbackEvent``, 004 ``events`` |
 
 This module imports nothing of recsim but :mod:`recsim.errors`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
 from typing import Self
 
 from recsim.errors import InvalidRequestError
 
 __all__ = [
+    "CONFIGURATION_EVENTS",
+    "RECORDING_EVENTS",
     "Channels",
     "PauseBehavior",
     "SegmentKind",
@@ -38,7 +42,14 @@ __all__ = [
     "Track",
     "Trim",
     "UpdateStatus",
+    "callback_events",
+    "split_events",
 ]
+
+#: recordingStatusCallbackEvent values of TwiML, the Calls and Recordings APIs (000-002).
+RECORDING_EVENTS: tuple[str, ...] = ("in-progress", "completed", "absent")
+#: ``events`` of a Recording Configuration's callbacks (004), which adds ``failed``.
+CONFIGURATION_EVENTS: tuple[str, ...] = ("in-progress", "completed", "failed", "absent")
 
 
 class _WireEnum(StrEnum):
@@ -158,3 +169,65 @@ class SegmentKind(_WireEnum):
     def paused(cls, behavior: PauseBehavior) -> SegmentKind:
         """The segment kind of a pause with ``behavior``."""
         return cls.PAUSED_SKIP if behavior is PauseBehavior.SKIP else cls.PAUSED_SILENCE
+
+
+def split_events(value: object) -> object:
+    """Split a recordingStatusCallbackEvent string into its words (spaces or commas).
+
+    ``"in-progress completed"`` and ``"in-progress,completed"`` both give
+    ``["in-progress", "completed"]``, in order, duplicates kept; anything that is not a
+    string (a list of repeated form fields, None) is returned unchanged, so this serves
+    as a pydantic ``mode="before"`` validator whose field type checks the words.
+
+    Parameters
+    ----------
+    value : object
+        The attribute or parameter as received.
+
+    Returns
+    -------
+    list of str, or ``value`` unchanged when it is not a string.
+    """
+    if isinstance(value, str):
+        return value.replace(",", " ").split()
+    return value
+
+
+def callback_events(
+    value: str | Sequence[str],
+    *,
+    allowed: Sequence[str] = RECORDING_EVENTS,
+    field: str = "recordingStatusCallbackEvent",
+) -> tuple[str, ...]:
+    """The one parser of callback events (000/001/002 ``recordingStatusCallbackEvent``,
+    004 ``events``): words split on spaces and commas, each one of ``allowed``
+    (case-sensitive), duplicates dropped, first occurrence order kept.
+
+    Parameters
+    ----------
+    value : str or sequence of str
+        ``"in-progress completed"``, ``"in-progress,completed"`` or the words (repeated
+        form fields); a list item may itself hold several words.
+    allowed : sequence of str
+        :data:`RECORDING_EVENTS` (default) or :data:`CONFIGURATION_EVENTS`.
+    field : str
+        The attribute or parameter named in the error.
+
+    Returns
+    -------
+    tuple of str
+        At least one event.
+
+    Raises
+    ------
+    InvalidRequestError
+        Code 20001 (also a ``ValueError``): no event, or a word that is not allowed; the
+        message names ``field``, the value and the allowed values.
+    """
+    items = [value] if isinstance(value, str) else list(value)
+    words = [w for item in items for w in (split_events(item) if isinstance(item, str) else [item])]
+    if not words or any(w not in allowed for w in words):
+        raise InvalidRequestError(
+            20001, f"{field}: {value!r} is not allowed; expected space-separated values of {', '.join(allowed)}"
+        )
+    return tuple(dict.fromkeys(words))

@@ -21,7 +21,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from urllib.parse import urljoin, urlparse
 
-from recsim.errors import TwimlError
+from recsim.errors import InvalidRequestError, TwimlError
 from recsim.twiml.verbs import (
     ConferenceNoun,
     Dial,
@@ -38,11 +38,10 @@ from recsim.twiml.verbs import (
     Verb,
     Warning,
 )
-from recsim.values import Channels, Track, Trim
+from recsim.values import RECORDING_EVENTS, Channels, Track, Trim, callback_events
 
 __all__ = ["RECORDING_EVENTS", "parse_twiml"]
 
-RECORDING_EVENTS = ("in-progress", "completed", "absent")
 METHODS = ("GET", "POST")
 TRIMS = Trim.values()
 TRACKS = Track.values()
@@ -81,10 +80,11 @@ def _valid_url(value: str) -> bool:
 
 
 def _events(value: str) -> tuple[str, ...] | None:
-    parts = value.replace(",", " ").split()
-    if not parts or any(p not in RECORDING_EVENTS for p in parts):
+    """The events of a recordingStatusCallbackEvent attribute, None when invalid."""
+    try:
+        return callback_events(value)
+    except InvalidRequestError:
         return None
-    return tuple(dict.fromkeys(parts))
 
 
 def _check_attrs(ctx: _Ctx, el: ET.Element, path: str, allowed: tuple[str, ...]) -> None:
