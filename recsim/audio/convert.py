@@ -13,8 +13,8 @@ from pathlib import Path
 
 import numpy as np
 import soundfile as sf
-from scipy.signal import resample_poly
 
+from recsim.audio._signal import resample_poly
 from recsim.audio._validate import SAMPLE_RATE, valid_audio
 from recsim.errors import AudioFileError, InvalidAudioError
 
@@ -23,34 +23,59 @@ __all__ = ["load_audio", "mulaw_decode", "mulaw_encode", "mulaw_roundtrip", "res
 _READABLE = "WAV, FLAC, OGG/Vorbis, OGG/Opus, MP3, AIFF (anything libsndfile reads)"
 
 
-def to_int16(y: np.ndarray) -> np.ndarray:
-    """Convert float samples in [-1, 1] to int16 PCM (x 32768, rounded, clipped).
+def to_int16(y: np.ndarray, *, scale: float = 32768.0) -> np.ndarray:
+    """Convert samples to int16 PCM: scale, round half to even, saturate.
+
+    The one float -> int16 rule of recsim: ``clip(rint(y * scale), -32768, 32767)``
+    cast to int16. Rounding is :func:`numpy.rint` (half to even); values beyond the
+    int16 range saturate at -32768 / 32767, never wrap around.
 
     Parameters
     ----------
     y : numpy.ndarray
-        ``(n,)`` or ``(n, 2)`` float32/float64; int16 input is returned unchanged.
+        Samples of any shape, usually ``(n_samples,)`` or ``(n_samples, 2)``.
+        float32/float64 samples are in units of ``1 / scale`` of full scale
+        ([-1, 1] with the default scale; int16 units with ``scale=1.0``). Signed
+        integer samples (e.g. an int32 sum of several streams) are already in int16
+        units: saturated, not scaled. int16 input is returned unchanged (same object).
+    scale : float
+        Factor applied to floating-point samples before rounding: 32768.0 (default)
+        maps 1.0 to full scale, 1.0 keeps float samples that are already in int16
+        units.
 
     Returns
     -------
     numpy.ndarray
-        Same shape, int16.
+        Same shape as ``y``, int16.
 
     Raises
     ------
     InvalidAudioError
-        NaN or infinite samples, or a dtype that is neither float nor int16.
+        ``y`` is not an ndarray, holds NaN or infinite samples, or has a dtype that
+        is neither floating point nor a signed integer.
+
+    Examples
+    --------
+    >>> to_int16(np.array([0.5, -1.0, 1.0, 2.0])).tolist()
+    [16384, -32768, 32767, 32767]
+    >>> to_int16(np.array([0.5, 1.5, -40000.0]), scale=1.0).tolist()
+    [0, 2, -32768]
     """
     if not isinstance(y, np.ndarray):
         raise InvalidAudioError(f"y: expected a numpy.ndarray, got {type(y).__name__}")
     if y.dtype == np.int16:
         return y
+    if np.issubdtype(y.dtype, np.signedinteger):
+        return np.clip(y, -32768, 32767).astype(np.int16)
     if not np.issubdtype(y.dtype, np.floating):
-        raise InvalidAudioError(f"y: dtype {y.dtype} is not allowed; expected float32, float64 or int16")
+        raise InvalidAudioError(
+            f"y: dtype {y.dtype} is not allowed; expected float32, float64 or a signed integer"
+        )
     if not np.all(np.isfinite(y)):
         bad = int(np.flatnonzero(~np.isfinite(y.reshape(-1)))[0])
         raise InvalidAudioError(f"y: sample {bad} is {y.reshape(-1)[bad]}; samples must be finite")
-    return np.clip(np.rint(y * 32768.0), -32768, 32767).astype(np.int16)
+    scaled = y if scale == 1.0 else y * scale
+    return np.clip(np.rint(scaled), -32768, 32767).astype(np.int16)
 
 
 def resample_to_8k(y: np.ndarray, sample_rate: int) -> np.ndarray:

@@ -14,6 +14,7 @@ import numpy as np
 
 from recsim.audio import _kernels
 from recsim.audio._validate import valid_audio
+from recsim.audio.convert import to_int16
 from recsim.errors import InvalidAudioError
 
 Track = Literal["inbound", "outbound", "both"]
@@ -95,8 +96,7 @@ def mix(streams: list[np.ndarray] | tuple[np.ndarray, ...]) -> np.ndarray:
     acc = np.zeros(n, dtype=np.int32)
     for a in arrays:
         acc += a
-    np.clip(acc, -32768, 32767, out=acc)
-    return acc.astype(np.int16)
+    return to_int16(acc)
 
 
 def compose(

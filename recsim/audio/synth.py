@@ -12,9 +12,10 @@ import zlib
 from functools import lru_cache
 
 import numpy as np
-from scipy.signal import lfilter
 
+from recsim.audio._signal import lfilter
 from recsim.audio._validate import SAMPLE_RATE, valid_dbfs, valid_seconds
+from recsim.audio.convert import to_int16
 
 __all__ = ["noise", "say_audio", "say_duration_s", "speech_like"]
 
@@ -94,7 +95,7 @@ def speech_like(
     voiced = env > 0.05
     rms = np.sqrt(np.mean(y[voiced] ** 2)) if voiced.any() else 1.0
     y *= env * (32768.0 * 10.0 ** (lvl / 20.0) / rms)
-    return np.clip(np.rint(y), -32768, 32767).astype(np.int16)
+    return to_int16(y, scale=1.0)
 
 
 def noise(duration_s: float, *, level_dbfs: float, seed: int = 0) -> np.ndarray:
@@ -114,7 +115,7 @@ def noise(duration_s: float, *, level_dbfs: float, seed: int = 0) -> np.ndarray:
     lvl = valid_dbfs(level_dbfs, name="level_dbfs")
     rng = np.random.default_rng(seed)
     y = rng.standard_normal(round(d * SAMPLE_RATE)) * (32768.0 * 10.0 ** (lvl / 20.0))
-    return np.clip(np.rint(y), -32768, 32767).astype(np.int16)
+    return to_int16(y, scale=1.0)
 
 
 def say_duration_s(text: str) -> float:

@@ -12,6 +12,7 @@ import numpy as np
 
 from recsim.audio import _kernels
 from recsim.audio._validate import SAMPLE_RATE, valid_audio, valid_dbfs, valid_rate, valid_seconds
+from recsim.audio.convert import to_int16
 from recsim.errors import InvalidAudioError
 
 __all__ = [
@@ -48,10 +49,6 @@ _HOP = 102
 def _sine(freq_hz: float, n: int, amp: float, sample_rate: int) -> np.ndarray:
     t = np.arange(n, dtype=np.float64) / sample_rate
     return amp * np.sin(2.0 * np.pi * freq_hz * t)
-
-
-def _to_int16(y: np.ndarray) -> np.ndarray:
-    return np.clip(np.rint(y), -32768, 32767).astype(np.int16)
 
 
 def beep(
@@ -95,7 +92,7 @@ def beep(
         w = np.linspace(0.0, 1.0, ramp)
         y[:ramp] *= w
         y[n - ramp :] *= w[::-1]
-    return _to_int16(y)
+    return to_int16(y, scale=1.0)
 
 
 def dtmf_tone(
@@ -136,7 +133,7 @@ def dtmf_tone(
     n = round(d * sample_rate)
     amp = 32767.0 * 10.0 ** (lvl / 20.0)
     lo, hi = _DTMF_FREQS[digit]
-    return _to_int16(_sine(lo, n, amp, sample_rate) + _sine(hi, n, amp, sample_rate))
+    return to_int16(_sine(lo, n, amp, sample_rate) + _sine(hi, n, amp, sample_rate), scale=1.0)
 
 
 def dtmf_sequence(
