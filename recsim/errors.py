@@ -16,12 +16,19 @@ builtin that matches it, so ``except ValueError`` keeps working::
         ├── NotFoundError(LookupError)     20404
         └── InvalidRequestError(ValueError) 21220, 16108, 16114, 16113, ...
 
-This module imports nothing and is the one module every layer may import.
+This module imports nothing and is the one module every layer may import. It also
+holds the one formatter of validation errors, :func:`validation_problems` (scenario
+files, REST forms and request bodies all validate with pydantic).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Protocol
+
 __all__ = [
+    "MAX_PROBLEMS",
+    "MAX_SHOWN",
     "ApiError",
     "AudioFileError",
     "ClusterError",
@@ -33,7 +40,16 @@ __all__ = [
     "ScenarioError",
     "SimulationError",
     "TwimlError",
+    "ValidationErrorLike",
+    "problem_message",
+    "short_repr",
+    "validation_problems",
 ]
+
+#: The most characters of a value shown in an error message.
+MAX_SHOWN = 80
+#: The most problems listed in one error (the rest are counted).
+MAX_PROBLEMS = 20
 
 
 class RecsimError(Exception):
@@ -119,3 +135,84 @@ class NotFoundError(ApiError, LookupError):
 
 class InvalidRequestError(ApiError, ValueError):
     """The request is not valid for the resource's state (HTTP 400)."""
+
+
+# ------------------------------------------------------------------ validation errors
+class ValidationErrorLike(Protocol):
+    """What :func:`validation_problems` reads of an error: ``pydantic.ValidationError``
+    (this module imports nothing, so the type is structural)."""
+
+    def errors(self) -> list[Any]:
+        """The problems, each a mapping with ``loc``, ``msg``, ``type`` and ``input``."""
+        ...
+
+
+def short_repr(value: Any, limit: int = MAX_SHOWN) -> str:
+    """``repr(value)`` cut to ``limit`` characters, saying how long it was.
+
+    Examples
+    --------
+    >>> short_repr("x" * 100, 10)
+    "'xxxxxxxxx... (102 characters)"
+    """
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(text):,} characters)"
+
+
+def problem_message(error: Mapping[str, Any], loc: tuple[str | int, ...] = ()) -> str:
+    """``message (got value)`` of one pydantic error: the value cut to ``MAX_SHOWN``
+    characters, a mapping shown as ``{...}``. ``loc`` is unused (the signature of an
+    ``explain`` hook of :func:`validation_problems`)."""
+    value = error.get("input")
+    shown = "{...}" if isinstance(value, dict) else short_repr(value)
+    return f"{error['msg']} (got {shown})"
+
+
+def validation_problems(
+    err: ValidationErrorLike,
+    *,
+    prefix: Iterable[str | int] = (),
+    drop: Iterable[str] = (),
+    explain: Callable[[Mapping[str, Any], tuple[str | int, ...]], str] | None = None,
+    limit: int = MAX_PROBLEMS,
+) -> list[str]:
+    """The one formatter of validation errors: a line ``path.to.field: message (got
+    value)`` per problem, used for scenario files, REST forms and request bodies.
+
+    Parameters
+    ----------
+    err : pydantic.ValidationError
+        Anything with ``errors()`` returning pydantic's error mappings.
+    prefix : iterable of str or int
+        Path parts put before each error's ``loc`` (``("traffic",)`` for a section
+        validated on its own).
+    drop : iterable of str
+        ``loc`` parts left out of the path (tags of a discriminated union such as
+        ``create``); pydantic's ``function-...`` validator parts are always left out.
+    explain : callable, optional
+        ``explain(error, loc) -> str`` writes the text after ``path:`` (``loc`` without
+        ``prefix``), for schema-aware hints; default :func:`problem_message`.
+    limit : int
+        The most problems listed; a last line counts the rest
+        (``... and 3 more problems``).
+
+    Returns
+    -------
+    list of str
+        At least one line when ``err`` holds a problem; the path is ``(top)`` for the
+        document itself.
+    """
+    errors = err.errors()
+    head = tuple(prefix)
+    left_out = set(drop)
+    describe = explain or problem_message
+    lines = []
+    for e in errors[:limit]:
+        loc = head + tuple(p for p in e["loc"] if not (isinstance(p, str) and (p in left_out
+                                                                             or p.startswith("function-"))))
+        lines.append(f"{'.'.join(str(p) for p in loc) or '(top)'}: {describe(e, loc[len(head):])}")
+    if len(errors) > limit:
+        lines.append(f"... and {len(errors) - limit} more problems")
+    return lines

@@ -29,7 +29,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, field_validator, model_validator
 
 import recsim.values as wire
-from recsim.errors import ScenarioError
+from recsim.errors import ScenarioError, problem_message, short_repr, validation_problems
 
 __all__ = [
     "MAX_ALIAS_NODES",
@@ -339,28 +339,14 @@ class Scenario(_Model):
     def _refs(self) -> Scenario:
         for i, c in enumerate(self.calls):
             if c.url is not None and c.url not in self.apps:
-                raise ValueError(f"calls[{i}].url {_short(c.url)} is not a key of apps "
-                                 f"(known: {_short(sorted(self.apps))})")
+                raise ValueError(f"calls[{i}].url {short_repr(c.url)} is not a key of apps "
+                                 f"(known: {short_repr(sorted(self.apps))})")
         return self
 
     def resolve_path(self, path: str) -> Path:
         """An audio path from the scenario, relative to the scenario's folder."""
         p = Path(path)
         return p if p.is_absolute() else self.base_dir / p
-
-
-#: The most characters of a value shown in an error message.
-MAX_SHOWN = 80
-#: The most problems listed in one error (the rest are counted).
-MAX_PROBLEMS = 20
-
-
-def _short(value: Any) -> str:
-    """``repr(value)`` cut to ``MAX_SHOWN`` characters, saying how long it was."""
-    text = repr(value)
-    if len(text) <= MAX_SHOWN:
-        return text
-    return f"{text[:MAX_SHOWN]}... ({len(text):,} characters)"
 
 
 def _members(t: Any) -> list[Any]:
@@ -431,26 +417,25 @@ def _unknown_key(root: type[BaseModel], loc: tuple[str | int, ...]) -> str:
     return f"Extra inputs are not permitted: unknown field; {hint}allowed: {', '.join(allowed)}"
 
 
-def _problem(e: Any, root: type[BaseModel], prefix: tuple[str | int, ...]) -> str:
-    """One line ``path.to.field: message (got value)`` of a pydantic error."""
-    loc = prefix + tuple(p for p in e["loc"] if not (isinstance(p, str) and p.startswith("function-")))
-    path = ".".join(str(p) for p in loc) or "(top)"
-    if e["type"] == "extra_forbidden":
-        return f"{path}: {_unknown_key(root, loc[len(prefix):])}"
-    value = e.get("input")
-    shown = "{...}" if isinstance(value, dict) else _short(value)
-    allowed = _range(root, loc[len(prefix):]) if e["type"] == "finite_number" and loc[len(prefix):] else ""
-    return f"{path}: {e['msg']}{allowed} (got {shown})"
+def _explainer(root: type[BaseModel]) -> Any:
+    """The ``explain`` hook of :func:`recsim.errors.validation_problems` for ``root``:
+    an unknown key lists the allowed keys ("did you mean"), a non-finite number its range."""
+
+    def explain(e: Any, loc: tuple[str | int, ...]) -> str:
+        if e["type"] == "extra_forbidden":
+            return _unknown_key(root, loc)
+        if e["type"] == "finite_number" and loc:
+            return problem_message({**e, "msg": e["msg"] + _range(root, loc)})
+        return problem_message(e)
+
+    return explain
 
 
 def _format_error(source: str, err: ValidationError, root: type[BaseModel] | None = None,
                   prefix: tuple[str | int, ...] = ()) -> ScenarioError:
-    """A ScenarioError of one line per problem (at most ``MAX_PROBLEMS``, the rest counted)."""
-    errors = err.errors()
-    lines = [f"{source}: {_problem(e, root or Scenario, prefix)}" for e in errors[:MAX_PROBLEMS]]
-    if len(errors) > MAX_PROBLEMS:
-        lines.append(f"{source}: ... and {len(errors) - MAX_PROBLEMS} more problems")
-    return ScenarioError("invalid scenario\n" + "\n".join(lines))
+    """A ScenarioError of one line per problem (at most ``recsim.errors.MAX_PROBLEMS``, the rest counted)."""
+    lines = validation_problems(err, prefix=prefix, explain=_explainer(root or Scenario))
+    return ScenarioError("invalid scenario\n" + "\n".join(f"{source}: {line}" for line in lines))
 
 
 def _traffic(data: dict[str, Any], source: str, expand: bool) -> dict[str, Any]:
