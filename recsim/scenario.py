@@ -73,12 +73,6 @@ Dbfs = Annotated[float, Field(ge=-200, le=0, allow_inf_nan=False)]
 Seed = Annotated[int, Field(ge=0, lt=2**64)]
 
 
-def _split_events(v: Any) -> Any:
-    if isinstance(v, str):
-        return v.replace(",", " ").split()
-    return v
-
-
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True, frozen=True)
 
@@ -201,7 +195,7 @@ class OutboundRecording(_Model):
     RecordingStatusCallbackEvent: list[EventName] = Field(default_factory=lambda: ["completed"])  # type: ignore[arg-type]
     RecordingConfigurationId: str | None = None
 
-    _ev = field_validator("RecordingStatusCallbackEvent", mode="before")(_split_events)
+    _ev = field_validator("RecordingStatusCallbackEvent", mode="before")(wire.split_events)
     _mix = model_validator(mode="after")(lambda self: _no_mixing(self))
 
 
@@ -231,7 +225,7 @@ class RestCreate(_Model):
     RecordingStatusCallbackEvent: list[EventName] | None = None
     RecordingConfigurationId: str | None = None
 
-    _ev = field_validator("RecordingStatusCallbackEvent", mode="before")(_split_events)
+    _ev = field_validator("RecordingStatusCallbackEvent", mode="before")(wire.split_events)
     _mix = model_validator(mode="after")(lambda self: _no_mixing(self))
 
 
