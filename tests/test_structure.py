@@ -1,0 +1,117 @@
+"""The shape of the package (issue 12): module and function sizes, public exports, the
+cost of ``import recsim``, and the message of a missing extra."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT
+
+from recsim._extras import EXTRAS, MissingExtraError, require
+from recsim.errors import RecsimError
+
+PACKAGE = ROOT / "recsim"
+MAX_MODULE_LINES = 350
+MAX_FUNCTION_LINES = 60
+#: Heavy optional (or rarely needed) imports that ``import recsim`` must not pay for.
+DEFERRED = ("scipy.signal", "matplotlib", "fastapi", "dask", "distributed", "pocketsphinx")
+#: Packages whose ``__init__`` re-exports a public ``__all__``.
+PUBLIC = ("recsim", "recsim.audio", "recsim.twiml", "recsim.sim")
+
+
+def _modules() -> list[str]:
+    return sorted(str(p.relative_to(ROOT)) for p in PACKAGE.rglob("*.py"))
+
+
+def _functions(path: str) -> list[tuple[str, int]]:
+    """(qualified name, lines from the def line to the last line) of every function."""
+    tree = ast.parse((ROOT / path).read_text(), filename=path)
+    out: list[tuple[str, int]] = []
+
+    def walk(node: ast.AST, prefix: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+                name = f"{prefix}{child.name}"
+                out.append((name, (child.end_lineno or child.lineno) - child.lineno + 1))
+                walk(child, f"{name}.")
+            elif isinstance(child, ast.ClassDef):
+                walk(child, f"{prefix}{child.name}.")
+            else:
+                walk(child, prefix)
+
+    walk(tree, "")
+    return out
+
+
+def test_every_module_is_under_350_lines() -> None:
+    """Every module of recsim/ has fewer than 350 lines."""
+    sizes = {m: len((ROOT / m).read_text().splitlines()) for m in _modules()}
+    too_long = {m: n for m, n in sizes.items() if n >= MAX_MODULE_LINES}
+    assert not too_long, f"modules of {MAX_MODULE_LINES} lines or more: {too_long}"
+
+
+def test_every_function_is_under_60_lines() -> None:
+    """Every function and method of recsim/ spans fewer than 60 lines, from its def line
+    to its last line (docstring included)."""
+    too_long = {f"{m}:{name}": n for m in _modules() for name, n in _functions(m) if n >= MAX_FUNCTION_LINES}
+    assert not too_long, f"functions of {MAX_FUNCTION_LINES} lines or more: {too_long}"
+
+
+@pytest.mark.parametrize("package", PUBLIC)
+def test_public_exports_exist(package: str) -> None:
+    """Every name in a public package's ``__all__`` exists there, once (its order is
+    ruff's RUF022)."""
+    mod = importlib.import_module(package)
+    names = list(mod.__all__)
+    missing = [n for n in names if not hasattr(mod, n)]
+    assert not missing, f"{package}.__all__ names missing attributes: {missing}"
+    assert len(names) == len(set(names)), f"{package}.__all__ has duplicates"
+
+
+def test_import_recsim_defers_heavy_dependencies() -> None:
+    """``import recsim`` imports none of scipy.signal, matplotlib, fastapi, dask,
+    distributed or pocketsphinx: they load when first used."""
+    code = (
+        "import sys, recsim\n"
+        f"heavy = {DEFERRED!r}\n"
+        "print(sorted(m for m in sys.modules if any(m == h or m.startswith(h + '.') for h in heavy)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", f"import recsim imported: {out.stdout.strip()}"
+
+
+def test_require_returns_the_module() -> None:
+    """An installed optional module is returned as imported."""
+    assert require("json", extra="plot", feature="a test").__name__ == "json"
+
+
+def test_missing_extra_names_the_extra_and_the_command() -> None:
+    """A missing optional module raises MissingExtraError, both a RecsimError and an
+    ImportError, whose message names the feature, the extra and the pip command."""
+    with pytest.raises(MissingExtraError) as info:
+        require("recsim_no_such_module.sub", extra="server", feature="`recsim serve`")
+    assert isinstance(info.value, RecsimError) and isinstance(info.value, ImportError)
+    assert str(info.value) == (
+        "`recsim serve` needs the server extra: pip install 'recsim[server]' "
+        "(no module named 'recsim_no_such_module')"
+    )
+
+
+def test_require_rejects_an_unknown_extra() -> None:
+    """A misspelt extra is a programming error: ValueError naming the allowed ones."""
+    with pytest.raises(ValueError, match="'plots' is not one of server, plot, transcribe, dask"):
+        require("json", extra="plots", feature="a test")
+
+
+def test_extras_are_declared_in_pyproject() -> None:
+    """Every extra :func:`require` may name is an optional-dependency of pyproject.toml,
+    and ``all`` installs each of them."""
+    import tomllib
+
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["optional-dependencies"]
+    assert set(EXTRAS) <= set(extras)
+    assert extras["all"] == [f"recsim[{','.join(EXTRAS)}]"]
