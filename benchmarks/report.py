@@ -1,19 +1,57 @@
-"""Turn a pytest-benchmark JSON into the ratio table of benchmarks/README.md.
+"""Turn a pytest-benchmark JSON into the tables of benchmarks/README.md.
 
-    python benchmarks/report.py benchmarks/results.json [--sim benchmarks/sim_results.json]
+    python -m pytest benchmarks --benchmark-enable --benchmark-json=PATH
+    python benchmarks/report.py PATH
+
+Prints the audio ratio table (group audio) and the summaries the sim and batch
+benchmarks store in their ``extra_info``, for whichever of them PATH holds.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import platform
-import sys
 from pathlib import Path
+from typing import Any
 
 
-def main() -> None:
-    data = json.loads(Path(sys.argv[1]).read_text())
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("results", type=Path, help="a JSON written by pytest --benchmark-json=PATH")
+    args = parser.parse_args(argv)
+    data = json.loads(args.results.read_text())
     t = {b["name"]: b["stats"]["min"] for b in data["benchmarks"]}
+    extra = {b["name"]: b.get("extra_info", {}) for b in data["benchmarks"]}
+    if "test_copyto_hour" in t:
+        audio_table(data, t)
+    if extra.get("test_sim_1000_minute_calls"):
+        sim_table(extra["test_sim_1000_minute_calls"])
+    if extra.get("test_batch_10000_minute_calls"):
+        batch_table(extra["test_batch_10000_minute_calls"])
+
+
+def sim_table(s: dict[str, Any]) -> None:
+    print("\n| calls | simulated call time | wall (min) | x real time | audio core share | SimPy + control share |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    print(f"| {s['calls']:,} | {s['simulated_call_s']:,.0f} s | {s['wall_s_min']:.2f} s | {s['x_real_time']:,.0f}x "
+          f"| {s['audio_core_share']:.0%} | {s['simpy_and_control_share']:.0%} |")
+
+
+def batch_table(b: dict[str, Any]) -> None:
+    print("\n| output | workers | wall | x real time | peak RSS parent / worker |")
+    print("|---|---:|---:|---:|---|")
+    for key in ("wav_1", "wav_2", "mp3_2"):
+        if key in b:
+            r = b[key]
+            fmt, workers = key.split("_")
+            print(f"| {fmt.upper()} | {workers} | {r['wall_s']:.1f} s | {r['x_real_time']:,.0f}x "
+                  f"| {r['parent_rss_mb']:.0f} MB / {r['worker_rss_mb']:.0f} MB |")
+    if "speedup_2_over_1" in b:
+        print(f"\n2 workers: {b['speedup_2_over_1']:.2f}x the 1-worker rate ({b['calls']:,} calls)")
+
+
+def audio_table(data: dict[str, Any], t: dict[str, float]) -> None:
     copy = t["test_copyto_hour"]
     rows = [
         ("numpy.copyto of the dual hour (floor)", "test_copyto_hour", None),

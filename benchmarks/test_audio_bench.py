@@ -1,7 +1,7 @@
 """Audio core benchmarks (group per operation), each against its peers in the same run.
 
-Run: ``python -m pytest benchmarks --benchmark-enable --benchmark-json=benchmarks/results.json``
-then ``python benchmarks/report.py benchmarks/results.json`` for the ratio table.
+Run: ``python -m pytest benchmarks --benchmark-enable --benchmark-json=PATH``
+then ``python benchmarks/report.py PATH`` for the ratio table.
 """
 
 from __future__ import annotations
