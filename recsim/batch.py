@@ -28,11 +28,10 @@ import numpy as np
 
 from recsim import runfolder
 from recsim.errors import ClusterError, OutputError, ScenarioError
-from recsim.outputs import atomic_write, finish_rows, recording_row, validate_formats, write_media, write_run_files
+from recsim.outputs import FolderTarget, RecordingWriter, atomic_write, validate_formats, write_run_files
 from recsim.scenario import Scenario
 from recsim.sim.callbacks import MemorySink
 from recsim.sim.checks import check_scenario
-from recsim.sim.recording import Recording
 from recsim.sim.simulation import Simulation
 from recsim.twiml import Dial, Record, Redirect, parse_twiml
 
@@ -115,7 +114,8 @@ def plan_shards(scenario: Scenario, shard_calls: int = 200) -> list[Shard]:
 
 def _shard_calls(scenario: Scenario, shard: Shard) -> tuple[Scenario, list[tuple[int, Any]]]:
     """The shard's scenario (with its units' parties) and its ``(index, CallSpec)``."""
-    calls = [(c.index if c.index is not None else i, c) for i, c in ((i, scenario.calls[i]) for i in shard.calls)]
+    listed = scenario.indexed_calls()
+    calls = [listed[i] for i in shard.calls]
     if shard.units[1] > shard.units[0]:
         from recsim.scenario import CallSpec, PartySpec
         from recsim.traffic import expand_units, unit_starts
@@ -158,26 +158,16 @@ def run_shard(scenario: Scenario, shard: Shard, out_dir: str | Path, formats: tu
     try:
         sink = MemorySink()
         sim = Simulation(scenario, sink=sink, validate_calls=False)
-        rows: list[dict[str, Any]] = []
-        media: list[list[Any]] = []
-
-        def complete(rec: Recording) -> None:
-            assert rec.assembly is not None
-            rows.append(recording_row(sim, rec))
-            if rec.status == "completed":
-                media.extend(write_media(stage, rec, formats))
-            rec.assembly.drop()
-
-        sim.on_complete = complete
+        writer = RecordingWriter(sim, formats, FolderTarget(stage))
         for i, spec in shard_calls:
             sim.add_call(i, spec)
         sim.env.run()
-        rows, events, transcriptions = finish_rows(sim, rows, sink.events)
-        for name, _ in media:
+        rows, events, transcriptions = writer.finish(sink.events)
+        for name, _ in writer.media_files:
             os.replace(stage / name, out / "media" / name)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
-    result = {"shard": shard_id, "fingerprint": fingerprint, "calls": len(shard_calls), "media": media,
+    result = {"shard": shard_id, "fingerprint": fingerprint, "calls": len(shard_calls), "media": writer.media_files,
               "recordings": rows, "events": events, "transcriptions": transcriptions}
     atomic_write(out / ".shards" / f"{shard_id:05d}.json", json.dumps(result).encode())
     return {"shard": shard_id, "calls": len(shard_calls)}

@@ -47,7 +47,8 @@ from recsim.errors import (
     SimulationError,
     TwimlError,
 )
-from recsim.runner import FORMATS, RunResult, run
+from recsim.outputs import FORMATS, validate_formats
+from recsim.runner import RunResult, run
 from recsim.scenario import Scenario, load_scenario
 
 __all__ = [
@@ -95,11 +96,12 @@ def default_scenario_path() -> Path:
 
 
 def _formats(value: str) -> tuple[str, ...]:
-    fmts = tuple(f.strip() for f in value.split(",") if f.strip())
-    bad = [f for f in fmts if f not in FORMATS]
-    if not fmts or bad:
-        raise argparse.ArgumentTypeError(f"{value!r}: allowed formats are {', '.join(FORMATS)} (comma separated)")
-    return fmts
+    """``--format``: checked by :func:`recsim.outputs.validate_formats`."""
+    try:
+        return validate_formats(value)
+    except ScenarioError:
+        raise argparse.ArgumentTypeError(f"{value!r}: allowed formats are {', '.join(FORMATS)} "
+                                         "(comma separated)") from None
 
 
 def _bounded(cast: type, minimum: float, *, inclusive: bool, allowed: str) -> Any:

@@ -25,13 +25,12 @@ from typing import Any
 import numpy as np
 
 from recsim import runfolder
-from recsim.outputs import FORMATS, finish_rows, recording_row, validate_formats, write_media, write_run_files
+from recsim.outputs import FolderTarget, RecordingWriter, validate_formats, write_run_files
 from recsim.scenario import Scenario
 from recsim.sim.callbacks import Event, MemorySink
-from recsim.sim.recording import Recording
 from recsim.sim.simulation import Simulation
 
-__all__ = ["FORMATS", "RecordingResult", "RunResult", "run"]
+__all__ = ["RecordingResult", "RunResult", "run"]
 
 
 @dataclass
@@ -169,16 +168,17 @@ def run(
     sim = Simulation(scenario, sink=sink)
     sim.transcription_engine = transcription_engine
     identity = runfolder.identity_of(scenario, fmts) if out_dir is not None else None
-    out = stage = None
+    out = None
     created = False
     if identity is not None:
         created = not Path(out_dir).exists()  # type: ignore[arg-type]
         out, _ = runfolder.claim(out_dir, identity, overwrite=overwrite)  # type: ignore[arg-type]
     try:
-        if out is not None:
-            stage = runfolder.staging(out)
-        rows, samples = _simulate(sim, scenario, stage, fmts, keep_samples, progress)
-        rows, events, transcriptions = finish_rows(sim, rows, sink.events)
+        stage = runfolder.staging(out) if out is not None else None
+        writer = RecordingWriter(sim, fmts, FolderTarget(stage / "media") if stage is not None else None,
+                                 keep_samples=keep_samples)
+        _simulate(sim, scenario, progress)
+        rows, events, transcriptions = writer.finish(sink.events)
         if out is not None and stage is not None and identity is not None:
             write_run_files(stage, rows, events, transcriptions)
             runfolder.commit(out, stage, identity)
@@ -186,37 +186,20 @@ def run(
         if out is not None:
             runfolder.rollback(out, created=created)
         raise
-    return RunResult(recordings=[_result(r, samples.get(r["sid"])) for r in rows], events=sink.events,
+    return RunResult(recordings=[_result(r, writer.samples.get(r["sid"])) for r in rows], events=sink.events,
                      out_dir=out, account_sid=sim.account_sid,
                      transcriptions=[t["transcription"] for t in transcriptions])
 
 
-def _simulate(sim: Simulation, scenario: Scenario, stage: Path | None, fmts: tuple[str, ...], keep: bool,
-              progress: Callable[[int, int], None] | None) -> tuple[list[dict[str, Any]], dict[str, np.ndarray]]:
-    """Run the calls; media of completed recordings go to ``stage/media``. Returns the
-    rows (unsorted) and, when ``keep``, the samples by RecordingSid."""
-    rows: list[dict[str, Any]] = []
-    samples: dict[str, np.ndarray] = {}
-
-    def complete(rec: Recording) -> None:
-        a = rec.assembly
-        assert a is not None
-        rows.append(recording_row(sim, rec))
-        if rec.status == "completed":
-            if stage is not None:
-                write_media(stage / "media", rec, fmts)
-            if keep:
-                samples[rec.sid] = np.ascontiguousarray(a.samples)
-        if not keep:
-            a.drop()
-
-    sim.on_complete = complete
-    if progress is None:
-        sim.run()
-        return rows, samples
-    for i, spec in enumerate(scenario.calls):
-        sim.add_call(spec.index if spec.index is not None else i, spec)
+def _simulate(sim: Simulation, scenario: Scenario, progress: Callable[[int, int], None] | None) -> None:
+    """Run every call of ``scenario`` to its end; ``progress(calls_ended, calls_total)``
+    every simulated minute and at the end."""
+    for index, spec in scenario.indexed_calls():
+        sim.add_call(index, spec)
     env = sim.env
+    if progress is None:
+        env.run()
+        return
     tick = 60.0
     while env.peek() != float("inf"):
         env.step()
@@ -224,7 +207,6 @@ def _simulate(sim: Simulation, scenario: Scenario, stage: Path | None, fmts: tup
             tick = env.now + 60.0
             progress(sum(c.parent.ended_at is not None for c in sim.calls), len(sim.calls))
     progress(len(sim.calls), len(sim.calls))
-    return rows, samples
 
 
 def _result(row: dict[str, Any], samples: np.ndarray | None) -> RecordingResult:

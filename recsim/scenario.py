@@ -337,6 +337,17 @@ class Scenario(_Model):
                                  f"(known: {short_repr(sorted(self.apps))})")
         return self
 
+    def indexed_calls(self) -> list[tuple[int, CallSpec]]:
+        """Every listed call with its index: ``CallSpec.index``, or its position in
+        ``calls`` when not given (the one place this default is applied).
+
+        Returns
+        -------
+        list of (int, CallSpec)
+            In the order of ``calls``.
+        """
+        return [(c.index if c.index is not None else i, c) for i, c in enumerate(self.calls)]
+
     def resolve_path(self, path: str) -> Path:
         """An audio path from the scenario, relative to the scenario's folder."""
         p = Path(path)

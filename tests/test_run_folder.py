@@ -107,9 +107,9 @@ def test_a_run_that_fails_midway_leaves_the_folder_as_it_was(tmp_path: Path,
     """A failure after earlier calls' media were written (here the disk fills up on the
     second media file) leaves no folder when there was none, and a folder holding the
     same run unchanged; no ``.part`` file or staging folder remains."""
-    import recsim.outputs
+    import recsim.outputs.target
 
-    real = recsim.outputs.atomic_write
+    real = recsim.outputs.target.atomic_write
     writes = {"n": 0}
 
     def full_disk(path: Any, data: bytes) -> None:
@@ -120,15 +120,15 @@ def test_a_run_that_fails_midway_leaves_the_folder_as_it_was(tmp_path: Path,
         real(path, data)
 
     out = tmp_path / "out"
-    monkeypatch.setattr(recsim.outputs, "atomic_write", full_disk)
+    monkeypatch.setattr(recsim.outputs.target, "atomic_write", full_disk)
     with pytest.raises(OutputError, match="the disk is full"):
         run(_scenario(), out_dir=out)
     assert not out.exists()
-    monkeypatch.setattr(recsim.outputs, "atomic_write", real)
+    monkeypatch.setattr(recsim.outputs.target, "atomic_write", real)
     run(_scenario(), out_dir=out)
     before = _tree(out, skip_meta=False)
     writes["n"] = 0
-    monkeypatch.setattr(recsim.outputs, "atomic_write", full_disk)
+    monkeypatch.setattr(recsim.outputs.target, "atomic_write", full_disk)
     with pytest.raises(OutputError):
         run(_scenario(), out_dir=out)
     assert _tree(out, skip_meta=False) == before

@@ -1,0 +1,44 @@
+"""The one output pipeline: rows, events, timelines, media and transcriptions of a
+simulation, written whole into a target.
+
+Used by ``recsim run`` (:mod:`recsim.runner`), batch shards (:mod:`recsim.batch`) and
+the emulator (per recording, :func:`recording_outputs`). Modules:
+
+- :mod:`~recsim.outputs.target`: :func:`atomic_write` (``.part`` then rename) and the
+  :class:`Target` a writer writes into (:class:`FolderTarget`, a local folder);
+- :mod:`~recsim.outputs.media`: :data:`FORMATS`, :func:`validate_formats` (the one check
+  of a format list) and :func:`encode`;
+- :mod:`~recsim.outputs.rows`: the Recording resource (:func:`recording_json`), a
+  recording's row and the canonical order of rows, events and transcriptions;
+- :mod:`~recsim.outputs.writer`: :func:`recording_outputs`, :class:`RecordingWriter`
+  and :func:`write_run_files`.
+
+This package imports :mod:`recsim.sim` and :mod:`recsim.audio`, never the emulator
+(:mod:`recsim.api`, :mod:`recsim.server`).
+"""
+
+from recsim.outputs.media import FORMATS, MEDIA_TYPES, encode, validate_formats
+from recsim.outputs.rows import Rows, canonical_keys, finish_rows, recording_json, recording_row, with_callbacks
+from recsim.outputs.target import PART_SUFFIX, FolderTarget, Target, atomic_write
+from recsim.outputs.writer import RecordingWriter, media_name, recording_outputs, write_run_files
+
+__all__ = [
+    "FORMATS",
+    "MEDIA_TYPES",
+    "PART_SUFFIX",
+    "FolderTarget",
+    "RecordingWriter",
+    "Rows",
+    "Target",
+    "atomic_write",
+    "canonical_keys",
+    "encode",
+    "finish_rows",
+    "media_name",
+    "recording_json",
+    "recording_outputs",
+    "recording_row",
+    "validate_formats",
+    "with_callbacks",
+    "write_run_files",
+]

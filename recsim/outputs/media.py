@@ -1,0 +1,79 @@
+"""Media formats: the one format check and the one encoder of a recording's samples.
+
+Media formats (spec 002, "Fetch a Recording media file"): ``wav`` (8 kHz 16-bit PCM,
+128 kbps per channel) and ``mp3`` (32 kbps CBR). :func:`validate_formats` is the one
+check of a format list, used by runs, batches and the emulator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+
+from recsim.audio import encode_mp3, encode_wav
+from recsim.errors import ScenarioError
+
+__all__ = ["FORMATS", "MEDIA_TYPES", "encode", "validate_formats"]
+
+#: Media formats recsim writes, in the order it writes them.
+FORMATS = ("wav", "mp3")
+#: Media type of each format, as the platform serves it (002).
+MEDIA_TYPES = {"wav": "audio/x-wav", "mp3": "audio/mpeg"}
+
+
+def validate_formats(formats: Iterable[str] | str) -> tuple[str, ...]:
+    """The media formats of a run, checked once for runs, batches and the emulator.
+
+    Parameters
+    ----------
+    formats : iterable of str, or str
+        ``("wav",)``, ``["wav", "mp3"]`` or ``"wav,mp3"``.
+
+    Returns
+    -------
+    tuple of str
+        The formats without repeats, in the order given.
+
+    Raises
+    ------
+    ScenarioError
+        Empty, or a format that is not ``wav`` or ``mp3`` (the message names it and the
+        allowed values).
+    """
+    items = formats.split(",") if isinstance(formats, str) else list(formats)
+    fmts = tuple(dict.fromkeys(str(f).strip().lower() for f in items if str(f).strip()))
+    bad = [f for f in fmts if f not in FORMATS]
+    if bad or not fmts:
+        raise ScenarioError(f"formats: {', '.join(map(repr, bad)) or 'none given'} not allowed; "
+                            f"allowed: {', '.join(FORMATS)}")
+    return fmts
+
+
+def encode(samples: np.ndarray, fmt: str) -> bytes:
+    """Encode a recording's samples as a media file.
+
+    Parameters
+    ----------
+    samples : numpy.ndarray
+        ``(n_samples,)`` or ``(n_samples, 2)`` int16 at 8000 Hz.
+    fmt : {"wav", "mp3"}
+        WAV 16-bit PCM (128 kbps per channel) or MP3 32 kbps CBR.
+
+    Returns
+    -------
+    bytes
+        The whole file.
+
+    Raises
+    ------
+    ScenarioError
+        ``fmt`` is not a media format.
+    InvalidAudioError
+        ``samples`` has the wrong dtype or shape.
+    """
+    if fmt == "wav":
+        return encode_wav(np.ascontiguousarray(samples))
+    if fmt == "mp3":
+        return encode_mp3(np.ascontiguousarray(samples))
+    raise ScenarioError(f"format: {fmt!r} not allowed; allowed: {', '.join(FORMATS)}")
