@@ -25,15 +25,12 @@ from recsim.errors import AudioFileError, InvalidAudioError
 __all__ = [
     "MP3_BITRATE_KBPS",
     "MP3_FRAME_SAMPLES",
-    "WAV_HEADER_BYTES",
     "decode_mp3",
     "decode_wav",
     "encode_mp3",
     "encode_wav",
 ]
 
-#: Size of the canonical RIFF/WAVE header written by :func:`encode_wav`.
-WAV_HEADER_BYTES = 44
 #: The MP3 bitrate of recordings (spec 002), kbps.
 MP3_BITRATE_KBPS = 32
 #: Samples per MP3 frame at 8 kHz (MPEG-2.5 Layer III).

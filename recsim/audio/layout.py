@@ -8,8 +8,6 @@ call"), 002_9f1cb9403e12b7f0.txt (``recording_track``, ``recording_channels``,
 
 from __future__ import annotations
 
-from typing import Literal
-
 import numpy as np
 
 from recsim.audio import _kernels
@@ -17,13 +15,10 @@ from recsim.audio._validate import valid_audio
 from recsim.audio.convert import to_int16
 from recsim.errors import InvalidAudioError
 
-Track = Literal["inbound", "outbound", "both"]
-Channels = Literal["mono", "dual"]
-
 TRACKS: tuple[str, ...] = ("inbound", "outbound", "both")
 CHANNEL_LAYOUTS: tuple[str, ...] = ("mono", "dual")
 
-__all__ = ["CHANNEL_LAYOUTS", "TRACKS", "Channels", "Track", "compose", "downmix", "mix"]
+__all__ = ["CHANNEL_LAYOUTS", "TRACKS", "compose", "downmix", "mix"]
 
 
 def downmix(x: np.ndarray) -> np.ndarray:

@@ -18,7 +18,6 @@ from recsim.errors import InvalidAudioError
 __all__ = [
     "BEEP_FREQ_HZ",
     "BEEP_S",
-    "DTMF_DIGITS",
     "beep",
     "detect_dtmf",
     "dtmf_sequence",
@@ -33,8 +32,6 @@ BEEP_S = 0.25
 DTMF_LOW = (697.0, 770.0, 852.0, 941.0)
 DTMF_HIGH = (1209.0, 1336.0, 1477.0, 1633.0)
 _KEYPAD = ("123A", "456B", "789C", "*0#D")
-#: Keys allowed in ``finishOnKey`` and synthesised by :func:`dtmf_tone`.
-DTMF_DIGITS = "0123456789*#"
 
 _DTMF_FREQS = {
     _KEYPAD[r][c]: (DTMF_LOW[r], DTMF_HIGH[c]) for r in range(4) for c in range(4)
