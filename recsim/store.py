@@ -33,9 +33,8 @@ from typing import Any
 
 import numpy as np
 
-from recsim.audio import decode_wav, encode_wav
 from recsim.errors import OutputError
-from recsim.outputs import atomic_write
+from recsim.outputs import atomic_write, encode
 from recsim.sids import IssuedSidFactory
 
 __all__ = ["FINAL_STATUSES", "RETENTION_S", "Store", "StoreConflictError", "StoredRecording"]
@@ -305,18 +304,19 @@ class Store:
                 raise StoreConflictError(f"media of recording {sid}: the recording is stored for account {row[0]} "
                                          f"with status {row[1]!r}; refusing to overwrite it for account "
                                          f"{account_sid}")
-        atomic_write(self.media_dir / f"{sid}.wav", encode_wav(np.ascontiguousarray(samples)))
+        atomic_write(self.media_dir / f"{sid}.wav", encode(samples, "wav"))
         if dual is not None:
-            atomic_write(self.media_dir / f"{sid}.dual.wav", encode_wav(np.ascontiguousarray(dual)))
+            atomic_write(self.media_dir / f"{sid}.dual.wav", encode(dual, "wav"))
 
-    def load_media(self, sid: str) -> tuple[np.ndarray, np.ndarray | None] | None:
-        """``(samples, dual original or None)``, or None when there is no media."""
-        path = self.media_dir / f"{sid}.wav"
-        if not path.is_file():
+    def media_file(self, sid: str, *, dual: bool = False) -> bytes | None:
+        """The stored WAV file of ``sid`` as written (16-bit PCM, 8000 Hz): the stored
+        format, or with ``dual`` the dual original of a mono call recording; None when
+        there is none (not completed, deleted, or no dual original)."""
+        path = self.media_dir / (f"{sid}.dual.wav" if dual else f"{sid}.wav")
+        try:
+            return path.read_bytes()
+        except (FileNotFoundError, IsADirectoryError):
             return None
-        dual_path = self.media_dir / f"{sid}.dual.wav"
-        dual = decode_wav(dual_path.read_bytes()) if dual_path.is_file() else None
-        return decode_wav(path.read_bytes()), dual
 
     # ------------------------------------------------------- configurations
     def save_configuration(self, account_sid: str, resource: dict[str, Any]) -> None:

@@ -1,6 +1,28 @@
-"""recsim.api: Twilio resource representations (JSON as the REST API returns them)."""
+"""recsim.api: the emulator's models - typed backend methods, one per action, no HTTP.
 
-from recsim.api.media import MEDIA_TYPES, encode_media, media_bytes
-from recsim.api.resources import recording_json
+:class:`Backend` holds the accounts, one live simulation per account and the store;
+:mod:`recsim.api.params` has the typed arguments; :mod:`recsim.api.resources` the JSON
+shape of each resource; :mod:`recsim.api.media` the media downloads.
+"""
 
-__all__ = ["MEDIA_TYPES", "encode_media", "media_bytes", "recording_json"]
+from recsim.api.backend import Backend, Page
+from recsim.api.media import MEDIA_TYPES, encode_media, media_bytes, stored_media
+from recsim.api.params import CreateCall, MediaRequest, Owner, PageRequest, Parent, RecordingFilter
+from recsim.api.resources import call_json, recording_json
+
+__all__ = [
+    "MEDIA_TYPES",
+    "Backend",
+    "CreateCall",
+    "MediaRequest",
+    "Owner",
+    "Page",
+    "PageRequest",
+    "Parent",
+    "RecordingFilter",
+    "call_json",
+    "encode_media",
+    "media_bytes",
+    "recording_json",
+    "stored_media",
+]

@@ -5,23 +5,31 @@
 stored in dual channel even when created mono - and is Not Found (16113) for recordings
 stored in one channel (``<Record>``, mono conferences, one-track recordings). Without
 it, the format set at creation. Media exists only for completed recordings.
+
+Stored WAV files are served as stored (:func:`stored_media`): they are decoded only to
+downmix or to encode MP3. Encoding is :func:`recsim.outputs.encode`, the one encoder of
+runs, batches and the emulator.
 """
 
 from __future__ import annotations
 
+import io
+import wave
+from collections.abc import Callable
+
 import numpy as np
 
-from recsim.audio import downmix, encode_mp3, encode_wav
-from recsim.errors import InvalidRequestError, NotFoundError
+from recsim.api.params import MediaRequest
+from recsim.audio import decode_wav, downmix
+from recsim.errors import NotFoundError
+from recsim.outputs import MEDIA_TYPES, encode
 from recsim.sim.recording import Recording
 
-__all__ = ["MEDIA_TYPES", "encode_media", "media_bytes"]
-
-MEDIA_TYPES = {"wav": "audio/x-wav", "mp3": "audio/mpeg"}
+__all__ = ["MEDIA_TYPES", "encode_media", "media_bytes", "stored_media"]
 
 
 def media_bytes(rec: Recording, *, fmt: str = "wav", requested_channels: int | None = None) -> bytes:
-    """The media file of ``rec``.
+    """The media file of a recording of a simulation (in memory).
 
     Parameters
     ----------
@@ -45,43 +53,76 @@ def media_bytes(rec: Recording, *, fmt: str = "wav", requested_channels: int | N
     InvalidRequestError
         20001 for a format or RequestedChannels value not allowed.
     """
+    MediaRequest(fmt, requested_channels)  # checks both values first
     a = rec.assembly
     if rec.status != "completed" or a is None or a.dropped:
-        _check(fmt, requested_channels)
         raise NotFoundError(f"The media of Recording {rec.sid} is not available (status {rec.status})")
     return encode_media(a.samples, a.stored, sid=rec.sid, fmt=fmt, requested_channels=requested_channels)
 
 
-def _check(fmt: str, requested_channels: int | None) -> None:
-    if fmt not in MEDIA_TYPES:
-        raise InvalidRequestError(20001, f"format {fmt!r} is not allowed; allowed: wav, mp3")
-    if requested_channels not in (None, 1, 2):
-        raise InvalidRequestError(20001, f"RequestedChannels={requested_channels!r} is not allowed; allowed: 1, 2")
-
-
 def encode_media(samples: np.ndarray, dual: np.ndarray | None, *, sid: str, fmt: str = "wav",
                  requested_channels: int | None = None) -> bytes:
-    """Encode stored media as requested (the rules of :func:`media_bytes`).
+    """Encode media samples as requested (the rules of :func:`media_bytes`).
 
     Parameters
     ----------
     samples : numpy.ndarray
-        The stored format, ``(n,)`` or ``(n, 2)`` int16.
+        The stored format, ``(n_samples,)`` or ``(n_samples, 2)`` int16 at 8000 Hz.
     dual : numpy.ndarray or None
-        ``(n, 2)`` int16, the dual original of a mono call recording, if any.
+        ``(n_samples, 2)`` int16, the dual original of a mono call recording, if any.
+    sid : str
+        The RecordingSid (named in errors).
 
     Raises
     ------
     NotFoundError, InvalidRequestError
         As :func:`media_bytes`.
     """
-    _check(fmt, requested_channels)
+    request = MediaRequest(fmt, requested_channels)
     x = samples
-    if requested_channels == 1:
+    if request.channels == 1:
         x = downmix(x)
-    elif requested_channels == 2 and x.ndim == 1:
+    elif request.channels == 2 and x.ndim == 1:
         if dual is None:
-            raise NotFoundError(f"Recording {sid} is stored in one channel; a dual-channel download is not "
-                                "available", code=16113)
+            raise _no_dual(sid)
         x = dual
-    return encode_wav(x) if fmt == "wav" else encode_mp3(x)
+    return encode(x, request.fmt)
+
+
+def stored_media(stored: bytes, dual: Callable[[], bytes | None], *, sid: str, request: MediaRequest) -> bytes:
+    """A download from the stored WAV file, its bytes as stored whenever they are what
+    was asked (the same result as :func:`encode_media` on the decoded samples).
+
+    Parameters
+    ----------
+    stored : bytes
+        The stored WAV file (16-bit PCM, 8000 Hz, one or two channels).
+    dual : callable
+        Returns the stored dual original (a two-channel WAV file) of a mono call
+        recording, or None when there is none; called only when needed.
+    sid : str
+        The RecordingSid (named in errors).
+    request : MediaRequest
+        Format and ``RequestedChannels``.
+
+    Raises
+    ------
+    NotFoundError
+        16113: two channels of a recording stored in one.
+    """
+    with wave.open(io.BytesIO(stored)) as w:
+        channels = w.getnchannels()
+    source = stored
+    if request.channels == 1 and channels == 2:
+        return encode(downmix(decode_wav(stored)), request.fmt)
+    if request.channels == 2 and channels == 1:
+        original = dual()
+        if original is None:
+            raise _no_dual(sid)
+        source = original
+    return source if request.fmt == "wav" else encode(decode_wav(source), request.fmt)
+
+
+def _no_dual(sid: str) -> NotFoundError:
+    return NotFoundError(f"Recording {sid} is stored in one channel; a dual-channel download is not available",
+                         code=16113)

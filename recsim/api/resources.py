@@ -1,8 +1,11 @@
-"""The Recording resource as ``GET .../Recordings/{Sid}.json`` returns it (spec 002
-"Recording properties"): snake_case, RFC 2822 dates, ``duration`` a string of whole
-seconds, ``uri`` relative to https://api.twilio.com, ``subresource_uris``,
-``media_url``. recsim adds ``recsim_duration_s`` (exact seconds, float) and
-``recsim_untrimmed_duration_s``, clearly outside Twilio's names.
+"""The JSON shape of each resource the emulator serves, one place per resource.
+
+Recording (spec 002 "Recording properties"), as ``GET .../Recordings/{Sid}.json``
+returns it: snake_case, RFC 2822 dates, ``duration`` a string of whole seconds, ``uri``
+relative to https://api.twilio.com, ``subresource_uris``, ``media_url``. recsim adds
+``recsim_duration_s`` (exact seconds, float) and ``recsim_untrimmed_duration_s``,
+clearly outside Twilio's names. Call: :func:`call_json`. Transcriptions and Recording
+Configurations render themselves (``to_json``).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from recsim.sim.callbacks import API_VERSION, rfc2822
 from recsim.sim.lifecycle import fetch_status
 from recsim.sim.recording import Recording
 
-__all__ = ["recording_json"]
+__all__ = ["call_json", "recording_json"]
 
 
 def recording_json(rec: Recording, *, account_sid: str, epoch: dt.datetime) -> dict[str, Any]:
@@ -70,3 +73,27 @@ def recording_json(rec: Recording, *, account_sid: str, epoch: dt.datetime) -> d
                                         if rec.assembly is not None else None),
         "recsim_track": rec.options.track,
     }
+
+
+def call_json(*, account_sid: str, sid: str, status: str, to: str, from_: str, epoch: dt.datetime,
+              now: float) -> dict[str, Any]:
+    """Render a call as the Call resource JSON (Calls create / fetch).
+
+    Parameters
+    ----------
+    account_sid, sid : str
+        AC sid of the account, CA sid of the call (its parent leg).
+    status : str
+        The call's status (``queued`` when just created).
+    to, from_ : str
+        The called and calling numbers.
+    epoch : datetime
+        Wall-clock time of simulated time 0.
+    now : float
+        Simulated seconds of ``date_created`` and ``date_updated``.
+    """
+    uri = f"/{API_VERSION}/Accounts/{account_sid}/Calls/{sid}.json"
+    return {"sid": sid, "account_sid": account_sid, "to": to, "from": from_, "status": status,
+            "direction": "outbound-api", "api_version": API_VERSION,
+            "date_created": rfc2822(epoch, now), "date_updated": rfc2822(epoch, now), "uri": uri,
+            "subresource_uris": {"recordings": uri.replace(".json", "/Recordings.json")}}

@@ -1,14 +1,18 @@
-"""recsim.server: the local REST emulator (``recsim serve``).
+"""recsim.server: the local REST emulator (``recsim serve``), shaped like moto.
 
-HTTP only: routes in :mod:`recsim.server.app` call :class:`recsim.api.backend.Backend`;
-webhooks are signed and sent by :mod:`recsim.server.webhooks`.
+HTTP only, no state of its own: :mod:`~recsim.server.urls` is the route table,
+:mod:`~recsim.server.deps` the authentication dependency, :mod:`~recsim.server.forms`
+and :mod:`~recsim.server.render` the request parsing and response rendering,
+:mod:`~recsim.server.responses` and :mod:`~recsim.server.control` the handlers, each
+calling one :class:`recsim.api.Backend` method; :mod:`~recsim.server.app` assembles
+the app; webhooks are signed and sent by :mod:`~recsim.server.webhooks`.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from recsim.api.backend import Backend
+from recsim.api import Backend
 from recsim.scenario import Scenario
 from recsim.server.app import create_app, wait_until
 from recsim.server.webhooks import WebhookSender, sign
