@@ -41,6 +41,33 @@ def test_to_int16_rejects_nan() -> None:
         to_int16(np.array([0.0, np.nan]))
 
 
+@pytest.mark.parametrize(("y", "scale", "expected"), [
+    (np.array([0.5, -0.5, 1.0, -1.0, 2.0, -2.0]), 32768.0, [16384, -16384, 32767, -32768, 32767, -32768]),
+    (np.array([0.5, 1.5, 2.5, -0.5, -1.5]), 1.0, [0, 2, 2, 0, -2]),  # half to even
+    (np.array([40000.0, -40000.0, 12.4], np.float32), 1.0, [32767, -32768, 12]),
+    (np.array([1 / 65536, 3 / 65536]), 32768.0, [0, 2]),  # 0.5 and 1.5 after scaling
+    (np.array([70000, -70000, 5], np.int32), 32768.0, [32767, -32768, 5]),  # integers: saturated, not scaled
+    (np.array([[40000, -1], [2, -40000]], np.int64), 1.0, [[32767, -1], [2, -32768]]),
+])
+def test_to_int16_scales_rounds_half_to_even_and_saturates(y: np.ndarray, scale: float, expected: list) -> None:
+    """The one float -> int16 rule: clip(rint(y * scale), -32768, 32767); integer input
+    saturates as it is; the shape is kept."""
+    out = to_int16(y, scale=scale)
+    assert out.dtype == np.int16 and out.shape == y.shape
+    assert out.tolist() == expected
+
+
+def test_to_int16_returns_int16_unchanged() -> None:
+    x = np.array([1, -2, 3], np.int16)
+    assert to_int16(x) is x
+
+
+@pytest.mark.parametrize("y", [np.array([1, 2], np.uint16), np.array([True]), np.array([1j]), [0.0]])
+def test_to_int16_rejects_other_types(y: object) -> None:
+    with pytest.raises(InvalidAudioError, match="y: "):
+        to_int16(y)  # type: ignore[arg-type]
+
+
 def test_mulaw_known_codes() -> None:
     """G.711: 0 -> 0xFF, full positive -> 0x80, full negative -> 0x00."""
     x = np.array([0, 32767, -32768], np.int16)
