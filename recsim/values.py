@@ -225,7 +225,7 @@ def callback_events(
         message names ``field``, the value and the allowed values.
     """
     items = [value] if isinstance(value, str) else list(value)
-    words = [w for item in items for w in (split_events(item) if isinstance(item, str) else [item])]
+    words = [w for item in items for w in (item.replace(",", " ").split() if isinstance(item, str) else [item])]
     if not words or any(w not in allowed for w in words):
         raise InvalidRequestError(
             20001, f"{field}: {value!r} is not allowed; expected space-separated values of {', '.join(allowed)}"

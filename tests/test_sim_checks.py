@@ -14,8 +14,9 @@ from recsim import Scenario, ScenarioError, SimulationError, load_scenario, run,
 from recsim.errors import InvalidRequestError
 from recsim.scenario import RestUpdate
 from recsim.sim import Simulation
+from recsim.sim.assembly import assemble
 from recsim.sim.call import Leg
-from recsim.sim.recording import Recording, assemble
+from recsim.sim.recording import Recording
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 A, B = "https://app/a", "https://app/b"

@@ -35,7 +35,7 @@ def test_twilio_python_voice_response_parses() -> None:
     start, say, rec, dial, pause, play, redirect, _ = doc.verbs
     assert start == StartRecording(recording_status_callback="https://app.example.com/rs",
                                    recording_status_callback_event=("in-progress", "completed"), channels="mono",
-                                   track="inbound", trim="do-not-trim", explicit=start.explicit)
+                                   track="inbound", trim="do-not-trim", )
     assert say == Say("Leave a message")
     assert rec == Record(action="https://app.example.com/done", method="GET", timeout=3, finish_on_key="*",
                          max_length=20, play_beep=False, trim="do-not-trim",

@@ -15,10 +15,10 @@ reach is known in advance: its first TwiML (``url`` or inline ``twiml``), then e
 And a ``<Redirect>`` loop the run would certainly stop: following the verbs whose
 outcome does not depend on audio (``<Say>``, ``<Play>``, ``<Pause>``, ``<Start>``,
 ``<Stop>``, ``<Redirect>``; a ``<Record>``, a ``<Dial>``, a ``<Hangup>`` or the end of a
-document ends the walk), the run's :data:`~recsim.sim.simulation.MAX_DOCUMENT_REQUESTS`
+document ends the walk), the run's :data:`~recsim.sim.documents.MAX_DOCUMENT_REQUESTS`
 + 1-th TwiML request comes strictly before the call can first end (a ``hangup`` event,
 the party's ``hangup_after_s``, the account's maximum call duration). That is exactly
-the case in which :meth:`Simulation.fetch` raises :class:`~recsim.errors.SimulationError`
+the case in which :meth:`Kernel.fetch` raises :class:`~recsim.errors.SimulationError`
 during the run; loops through ``<Record>`` or ``<Dial>`` depend on the audio and are
 left to the run.
 """
@@ -26,21 +26,19 @@ left to the run.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+
+import numpy as np
 
 from recsim.audio import SAMPLE_RATE, say_duration_s
 from recsim.errors import ScenarioError
+from recsim.scenario import CallSpec, PartySpec, Scenario
+from recsim.sim.documents import MAX_DOCUMENT_REQUESTS, inline_url, loop_message
+from recsim.sim.kernel import Kernel
+from recsim.traffic import expand_units
 from recsim.twiml import Dial, Document, Hangup, Pause, Play, Record, Redirect, Say, StartRecording, StopRecording
 
-if TYPE_CHECKING:
-    from recsim.scenario import CallSpec, Scenario
-    from recsim.sim.simulation import Simulation
+__all__ = ["check_calls", "check_scenario", "dial_element", "validate_calls"]
 
-__all__ = ["check_calls", "check_scenario", "dial_element", "loop_message"]
-
-#: Element named in a loop message per request reason (Simulation.fetch's ``reason``).
-_ELEMENTS = {"redirect": "<Redirect>", "record-action": "<Record action>", "dial-action": "<Dial action>",
-             "voice": "voice URL"}
 _SHOWN = 10  # allowed values listed in a message (parties and media may be thousands)
 
 
@@ -66,21 +64,14 @@ def check_scenario(scenario: Scenario) -> None:
         (``calls[i]`` and its CallSid), the document URL, the element (for example
         ``<Dial><Number>+15550000000</Number></Dial>``) and the allowed values.
     """
-    from recsim.sim.simulation import Simulation
-
-    Simulation(scenario, validate_calls=True)
+    validate_calls(Kernel(scenario))
     if scenario.traffic is not None:
         _check_traffic(scenario)
 
 
 def _check_traffic(scenario: Scenario) -> None:
     """One unit of each template of the traffic mix, checked as a scenario of its own."""
-    import numpy as np
-
-    from recsim.scenario import CallSpec, PartySpec
-    from recsim.sim.simulation import Simulation
-    from recsim.traffic import expand_units
-
+    assert scenario.traffic is not None
     for k, entry in enumerate(scenario.traffic.mix):
         tr = scenario.traffic.model_copy(update={"mix": [entry]})
         calls, parties = expand_units(tr, scenario.seed, range(1), np.zeros(1))
@@ -89,15 +80,36 @@ def _check_traffic(scenario: Scenario) -> None:
             "parties": {**scenario.parties, **{n: PartySpec.model_validate(p) for n, p in parties.items()}},
             "source": f"{scenario.source}: traffic.mix[{k}] (template {entry.template})",
         })
-        Simulation(unit, validate_calls=True)
+        validate_calls(Kernel(unit))
 
 
-def check_calls(sim: Simulation, first: dict[int, Document]) -> None:
+def validate_calls(sim: Kernel) -> None:
+    """Inline TwiML, audio files, and what each call of ``sim.scenario`` can reach.
+
+    Raises
+    ------
+    ScenarioError
+        As :func:`check_scenario`.
+    """
+    first: dict[int, Document] = {}
+    for i, c in enumerate(sim.scenario.calls):
+        if c.twiml is not None:
+            url = inline_url(c.index if c.index is not None else i)
+            first[i] = sim.parse(c.twiml, url, f"calls[{i}].twiml")
+        for clip in c.audio or []:
+            sim.inputs.clip_audio(clip, False)
+    for party in sim.scenario.parties.values():
+        for clip in party.audio:
+            sim.inputs.clip_audio(clip, party.mulaw)
+    check_calls(sim, first)
+
+
+def check_calls(sim: Kernel, first: dict[int, Document]) -> None:
     """Check the documents every call of ``sim.scenario`` can reach (module docstring).
 
     Parameters
     ----------
-    sim : Simulation
+    sim : Kernel
         Its ``apps`` already parsed.
     first : dict of int to Document
         The parsed inline TwiML of calls (by position in ``calls``).
@@ -120,7 +132,7 @@ def check_calls(sim: Simulation, first: dict[int, Document]) -> None:
         _check_loop(sim, i, spec, start)
 
 
-def _label(sim: Simulation, i: int, spec: CallSpec) -> str:
+def _label(sim: Kernel, i: int, spec: CallSpec) -> str:
     """``file: calls[i] (CallSid)``: the SID a run gives the call (seed and index)."""
     index = spec.index if spec.index is not None else i
     sid = sim.seeded_sids("call", index).new("CA")
@@ -155,7 +167,7 @@ def _runnable(doc: Document) -> list:
     return out
 
 
-def _reachable(sim: Simulation, start: Document) -> list[Document]:
+def _reachable(sim: Kernel, start: Document) -> list[Document]:
     """``start`` and every ``apps`` document reachable from it, in discovery order."""
     seen = {start.url: start}
     todo = [start]
@@ -181,7 +193,7 @@ def dial_element(address: str) -> str:
     return f"<Dial><Number>{address}</Number></Dial>"
 
 
-def _check_document(sim: Simulation, i: int, spec: CallSpec, doc: Document, start: Document) -> None:
+def _check_document(sim: Kernel, i: int, spec: CallSpec, doc: Document, start: Document) -> None:
     for verb in _runnable(doc):
         problem = None
         if isinstance(verb, Dial) and verb.conference is None and sim.party(verb.targets[0].address) is None:
@@ -194,19 +206,19 @@ def _check_document(sim: Simulation, i: int, spec: CallSpec, doc: Document, star
             raise ScenarioError(f"{_label(sim, i, spec)}: {_name(doc.url, start, spec, i)}: {problem}")
 
 
-def _play_problem(sim: Simulation, verb: Play) -> str | None:
+def _play_problem(sim: Kernel, verb: Play) -> str | None:
     if verb.url not in sim.scenario.media:
         return (f"<Play>{verb.url}</Play>: the URL has no entry in the scenario's media map; "
                 f"allowed: {_known(sim.scenario.media)}")
     try:
-        sim.media_audio(verb.url)
+        sim.inputs.media_audio(verb.url)
     except ScenarioError as exc:
         detail = str(exc).removeprefix(f"{sim.scenario.source}: ")
         return f"<Play>{verb.url}</Play>: media[{verb.url!r}] {sim.scenario.media[verb.url]!r}: {detail}"
     return None
 
 
-def _hangup_bound(sim: Simulation, spec: CallSpec) -> tuple[float, float]:
+def _hangup_bound(sim: Kernel, spec: CallSpec) -> tuple[float, float]:
     """(answer, first possible end) of a call, in seconds from its start."""
     remote = spec.from_ if spec.direction == "inbound" else spec.to
     party = sim.party(remote)
@@ -218,12 +230,12 @@ def _hangup_bound(sim: Simulation, spec: CallSpec) -> tuple[float, float]:
     return answer, min(ends)
 
 
-def _verb_seconds(sim: Simulation, verb: object) -> float | None:
+def _verb_seconds(sim: Kernel, verb: object) -> float | None:
     """Seconds a verb takes whatever the audio, or None when its outcome depends on it."""
     if isinstance(verb, Say):
         return verb.loop * round(say_duration_s(verb.text) * SAMPLE_RATE) / SAMPLE_RATE
     if isinstance(verb, Play):
-        return verb.loop * sim.media_audio(verb.url).shape[0] / SAMPLE_RATE
+        return verb.loop * sim.inputs.media_audio(verb.url).shape[0] / SAMPLE_RATE
     if isinstance(verb, Pause):
         return verb.length
     if isinstance(verb, (StartRecording, StopRecording)):
@@ -231,11 +243,9 @@ def _verb_seconds(sim: Simulation, verb: object) -> float | None:
     return None
 
 
-def _check_loop(sim: Simulation, i: int, spec: CallSpec, start: Document) -> None:
+def _check_loop(sim: Kernel, i: int, spec: CallSpec, start: Document) -> None:
     """Refuse a call whose documents certainly make more than MAX_DOCUMENT_REQUESTS
     requests before it can end (exactly when the run would raise)."""
-    from recsim.sim.simulation import MAX_DOCUMENT_REQUESTS
-
     t, end = _hangup_bound(sim, spec)
     history = [(start.url, "voice")]
     doc: Document | None = start
@@ -256,24 +266,3 @@ def _check_loop(sim: Simulation, i: int, spec: CallSpec, start: Document) -> Non
     raise ScenarioError(
         f"{_label(sim, i, spec)}: {loop_message(history, MAX_DOCUMENT_REQUESTS)} "
         f"(request {MAX_DOCUMENT_REQUESTS + 1} at {t:g} s into the call, before it can first end, at {end:g} s)")
-
-
-def loop_message(history: list[tuple[str, str]], limit: int) -> str:
-    """Which documents loop: ``<Redirect> loop: /a -> /b -> /a: more than N ...``.
-
-    Parameters
-    ----------
-    history : list of (str, str)
-        The TwiML requests of one call in order: (document URL, reason: voice, redirect,
-        record-action, dial-action), the last one the request over the limit.
-    limit : int
-        The number of requests allowed.
-    """
-    last = history[-1][0]
-    earlier = [k for k, (url, _) in enumerate(history[:-1]) if url == last]
-    cycle = history[earlier[-1]:] if earlier else history
-    elements = "/".join(dict.fromkeys(_ELEMENTS.get(r, r) for _, r in cycle[1:])) or "TwiML"
-    kind = "loop" if earlier else "chain"
-    return (f"{elements} {kind}: {' -> '.join(u for u, _ in cycle)}: more than {limit} TwiML requests "
-            "without the call ending (each document requests the next and none hangs up: end one with "
-            "<Hangup/>, or without requesting another document)")

@@ -13,12 +13,30 @@ import numpy as np
 
 from recsim.audio import SAMPLE_RATE
 
-__all__ = ["Stream", "to_sample"]
+__all__ = ["Stream", "cut", "to_sample"]
 
 
 def to_sample(t: float) -> int:
     """Sample index of simulated time ``t`` seconds (rounded to the nearest sample)."""
     return round(t * SAMPLE_RATE)
+
+
+def cut(a: int, b: int, holes: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The pieces of samples ``[a, b)`` left when ``holes`` (``[h0, h1)`` spans) are
+    removed, in order (no-media spans cut out of a captured segment)."""
+    pieces = [(a, b)]
+    for h0, h1 in holes:
+        nxt: list[tuple[int, int]] = []
+        for p0, p1 in pieces:
+            if h1 <= p0 or h0 >= p1:
+                nxt.append((p0, p1))
+                continue
+            if p0 < h0:
+                nxt.append((p0, h0))
+            if h1 < p1:
+                nxt.append((h1, p1))
+        pieces = nxt
+    return pieces
 
 
 class Stream:

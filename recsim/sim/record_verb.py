@@ -13,22 +13,17 @@ RecordingDuration (before trimming) and Digits (the key, or ``hangup``).
 
 from __future__ import annotations
 
-from collections.abc import Generator
-from typing import TYPE_CHECKING, Any
-
 import numpy as np
 import simpy
 
 from recsim.audio import SAMPLE_RATE, SilenceTimeoutScanner, beep, detect_dtmf
+from recsim.scenario import Account
+from recsim.sim.call import Call, Leg
+from recsim.sim.context import HANGUP, Context, Step
 from recsim.sim.media import to_sample
-from recsim.sim.options import apply_configuration, recording_options
-from recsim.sim.recording import RecordingOptions, whole_seconds
-from recsim.values import Channels, Source, Track
-
-if TYPE_CHECKING:
-    from recsim.sim.call import Call, Leg
-    from recsim.sim.simulation import Simulation
-    from recsim.twiml import Document, Record
+from recsim.sim.options import record_verb_options
+from recsim.sim.recording import Recording, whole_seconds
+from recsim.twiml import Document, Record
 
 __all__ = ["RecordEnd", "execute_record", "find_record_end", "max_length_end"]
 
@@ -59,11 +54,12 @@ def max_length_end(t0: float, max_length: float, no_media: list[tuple[float, flo
 
 
 def find_record_end(
-    sim: Simulation, leg: Leg, *, t0: float, timeout: int, finish_on_key: str, max_length: float
+    account: Account, leg: Leg, *, t0: float, timeout: int, finish_on_key: str, max_length: float
 ) -> RecordEnd:
     """The first of: ``timeout`` s of silence on the inbound stream, a finishOnKey
-    press (out of band or a tone in the audio), ``max_length`` s captured."""
-    acc = sim.account
+    press (out of band or a tone in the audio), ``max_length`` s captured (``account``:
+    the silence rule, trim_threshold_dbfs and trim_frame_s)."""
+    acc = account
     end = RecordEnd("max-length", max_length_end(t0, max_length, leg.no_media))
     for t, key in leg.dtmf:
         if t >= t0 and key in finish_on_key:
@@ -107,58 +103,59 @@ def find_record_end(
     return end
 
 
-def _options(sim: Simulation, verb: Record, where: str = "") -> RecordingOptions:
-    """``<Record>`` records the caller: track inbound, one channel, trim per ``trim``."""
-    opts = recording_options(Source.RECORD_VERB, track=Track.INBOUND, channels=Channels.MONO, trim=verb.trim,
-                             callback_url=verb.recording_status_callback,
-                             callback_method=verb.recording_status_callback_method,
-                             callback_events=verb.recording_status_callback_event)
-    return apply_configuration(opts, sim.configuration(verb.recording_configuration_id, where))
-
-
-def execute_record(sim: Simulation, call: Call, verb: Record, doc: Document) -> Generator[Any, Any, Any]:
+def execute_record(cx: Context, call: Call, verb: Record, doc: Document) -> Step:
     """Run ``<Record>``; returns None (absent: next verb), a Document (the action's
-    TwiML) or ``"hangup"``."""
-    from recsim.sim.interpreter import HANGUP
+    TwiML) or HANGUP.
 
-    env = sim.env
+    Raises
+    ------
+    SimulationError
+        recordingConfigurationId names no configuration of the scenario.
+    """
+    k = cx.kernel
+    env = k.env
     leg = call.parent
     max_length = verb.max_length if verb.max_length is not None else (120 if verb.transcribe else 3600)
     rec = None
-    hung = False
     try:
         if verb.play_beep:
             tone = beep()
-            leg.outbound.add(to_sample(env.now), tone)
+            k.platform_audio(leg, float(env.now), tone)
             yield env.timeout(tone.shape[0] / SAMPLE_RATE)
         t0 = float(env.now)
-        rec = sim.start_recording(call, leg, _options(sim, verb, f"{sim.where(call, doc.url)}: <Record>"), t0)
+        cfg = k.configuration(verb.recording_configuration_id, f"{k.where(call, doc.url)}: <Record>")
+        rec = cx.recorder.start(call.sids, leg, record_verb_options(verb, cfg), t0, call=call)
         rec.beep = verb.play_beep
         rec.transcribe = verb.transcribe
         rec.transcribe_callback = verb.transcribe_callback if verb.transcribe else None
-        end = find_record_end(sim, leg, t0=t0, timeout=verb.timeout, finish_on_key=verb.finish_on_key,
+        end = find_record_end(k.account, leg, t0=t0, timeout=verb.timeout, finish_on_key=verb.finish_on_key,
                               max_length=max_length)
         yield env.timeout(max(0.0, end.time - env.now))
     except simpy.Interrupt:
         if rec is None:
             return HANGUP
-        end = RecordEnd("hangup", float(env.now), "hangup")
-        hung = True
+        return _finish(cx, call, verb, doc, rec, RecordEnd("hangup", float(env.now), "hangup"), hung=True)
+    return _finish(cx, call, verb, doc, rec, end, hung=False)
+
+
+def _finish(cx: Context, call: Call, verb: Record, doc: Document, rec: Recording, end: RecordEnd,
+            hung: bool) -> Document | str | None:
+    """Stop (losing the finishOnKey tail), then the action request, unless absent."""
+    k = cx.kernel
     stop_at = end.time
     if end.reason == "key":
-        stop_at = max(rec.start, end.time - sim.account.finish_on_key_tail_loss_s)
+        stop_at = max(rec.start, end.time - k.account.finish_on_key_tail_loss_s)
     rec.end_reason = end.reason
-    sim.stop_recording(rec, stop_at)
+    cx.recorder.stop(rec, stop_at)
     if hung:
-        sim.end_leg(call, leg, float(env.now))
+        k.end_leg(call, call.parent, float(k.env.now))
     if rec.error_code is not None:
         return HANGUP if hung else None
-    params = sim.standard_params(call)
     assert rec.assembly is not None
-    params["RecordingUrl"] = sim.recording_url(rec.sid)
-    params["RecordingDuration"] = str(whole_seconds(rec.assembly.untrimmed, sim.account.duration_rounding))
+    params = k.standard_params(call)
+    params["RecordingUrl"] = k.recording_url(rec.sid)
+    params["RecordingDuration"] = str(whole_seconds(rec.assembly.untrimmed, k.account.duration_rounding))
     if end.digit is not None:
         params["Digits"] = end.digit
-    url = verb.action or doc.url
-    next_doc = sim.fetch(call, url, verb.method, params, reason="record-action")
+    next_doc = k.fetch(call, verb.action or doc.url, verb.method, params, reason="record-action")
     return HANGUP if hung else next_doc

@@ -14,75 +14,21 @@ Then trim-silence (leading and trailing only) and the duration in whole seconds.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from recsim.audio import SAMPLE_RATE, compose, downmix, trim_silence
+from recsim.audio import SAMPLE_RATE
 from recsim.sim.lifecycle import transition
-from recsim.sim.media import to_sample
-from recsim.values import Channels, PauseBehavior, SegmentKind, Source, Status, Track
+from recsim.sim.media import cut, to_sample
+from recsim.sim.options import CallbackSpec, RecordingOptions
+from recsim.values import PauseBehavior, SegmentKind, Source, Status
 
 if TYPE_CHECKING:
-    from recsim.sim.call import Leg
+    from recsim.sim.call import Call, Leg
 
-__all__ = ["Assembly", "CallbackSpec", "Recording", "RecordingOptions", "assemble", "timeline", "whole_seconds"]
-
-
-@dataclass(frozen=True)
-class CallbackSpec:
-    """recordingStatusCallback, ...Method and ...Event of one recording."""
-
-    url: str | None = None
-    method: str = "POST"
-    events: tuple[str, ...] = ("completed",)
-
-
-@dataclass(frozen=True)
-class RecordingOptions:
-    """The resolved parameters of a recording (each source's own defaults applied).
-
-    Wire strings given for ``source``, ``track`` and ``channels`` are parsed into their
-    :mod:`recsim.values` members (case-sensitive).
-
-    Attributes
-    ----------
-    source : Source
-        RecordVerb, DialVerb, OutboundAPI, StartCallRecordingAPI, StartCallRecordingTwiML
-        (``<Start><Recording>``), Conference.
-    track : Track
-        inbound, outbound or both.
-    channels : Channels
-        mono or dual (dual only has effect with track both).
-    trim : bool
-        trim-silence when True.
-    callback : CallbackSpec
-        Status callback settings.
-
-    Raises
-    ------
-    InvalidRequestError
-        20001: ``source``, ``track`` or ``channels`` is not one of its wire values (the
-        message names the field, the value and the allowed values).
-    """
-
-    source: Source
-    track: Track
-    channels: Channels
-    trim: bool
-    callback: CallbackSpec = field(default_factory=CallbackSpec)
-    configuration_id: str | None = None
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "source", Source.parse(self.source, "source"))
-        object.__setattr__(self, "track", Track.parse(self.track, "track"))
-        object.__setattr__(self, "channels", Channels.parse(self.channels, "channels"))
-
-    @property
-    def n_channels(self) -> int:
-        """Channels of the recording file: 2 for track both + dual, else 1."""
-        return 2 if (self.track is Track.BOTH and self.channels is Channels.DUAL) else 1
+__all__ = ["Assembly", "CallbackSpec", "Recording", "RecordingOptions", "timeline", "whole_seconds"]
 
 
 @dataclass
@@ -148,13 +94,12 @@ class Recording:
         self.error_code: int | None = None
         self.duration: int | None = None
         self.completed_at: float | None = None
-        self.media_written = False
         self.conference_sid: str | None = None
         self.end_reason: str | None = None  # <Record>: timeout, key, max-length, hangup
         self.beep = False  # <Record> played a beep before capture
         self.transcribe = False  # <Record transcribe="true">
         self.transcribe_callback: str | None = None
-        self.call: Any = None  # the Call it belongs to (set by the simulation)
+        self.call: Call | None = None  # the Call it belongs to (None for a conference recording)
 
     @property
     def active(self) -> bool:
@@ -222,96 +167,43 @@ class Recording:
         self.updated_at = t
         self.status = transition(self.status, "process")
 
+    def assembled(self, assembly: Assembly, *, rounding: str, min_duration_s: float, delete_silent: bool) -> None:
+        """Keep the samples of a stopped recording and decide whether it will be absent.
 
-def _cut(a: int, b: int, holes: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    pieces = [(a, b)]
-    for h0, h1 in holes:
-        nxt: list[tuple[int, int]] = []
-        for p0, p1 in pieces:
-            if h1 <= p0 or h0 >= p1:
-                nxt.append((p0, p1))
-                continue
-            if p0 < h0:
-                nxt.append((p0, h0))
-            if h1 < p1:
-                nxt.append((h1, p1))
-        pieces = nxt
-    return pieces
+        Parameters
+        ----------
+        assembly : Assembly
+            What :func:`recsim.sim.assembly.assemble` built (``samples`` int16 at 8 kHz).
+        rounding : str
+            floor, ceil or round: how ``duration`` (whole seconds) is counted.
+        min_duration_s : float
+            Shorter recordings are absent with error 16101 (000 absent event).
+        delete_silent : bool
+            Entirely silent recordings are absent with error 16102 (account setting).
+        """
+        n = assembly.samples.shape[0]
+        self.assembly = assembly
+        self.duration = whole_seconds(n, rounding)
+        if n / SAMPLE_RATE < min_duration_s:
+            self.error_code = 16101
+        elif assembly.silent and delete_silent:
+            self.error_code = 16102
 
+    def complete(self, t: float) -> None:
+        """Processing is over at ``t``: completed, or absent (duration 0) when
+        :meth:`assembled` found an error code.
 
-def _render(rec: Recording, a: int, b: int) -> np.ndarray:
-    """The recorded tracks over ``[a, b)``; track both is always rendered dual (call
-    recordings are stored in dual channel, 002) and downmixed after trimming if mono."""
-    o = rec.options
-    leg = rec.leg
-    if o.track is Track.INBOUND:
-        return leg.inbound.render(a, b)
-    if o.track is Track.OUTBOUND:
-        return leg.outbound.render(a, b)
-    return compose(leg.inbound.render(a, b), leg.outbound.render(a, b), track="both", channels="dual")
-
-
-def assemble(
-    rec: Recording,
-    *,
-    no_media: list[tuple[float, float]],
-    threshold_dbfs: float,
-    frame_s: float,
-) -> Assembly:
-    """Build the samples of a stopped recording.
-
-    Parameters
-    ----------
-    rec : Recording
-        A recording whose segments are all closed.
-    no_media : list of (float, float)
-        Simulated-time spans (s) without RTP on the leg.
-    threshold_dbfs, frame_s : float
-        The trim-silence rule (account settings).
-
-    Returns
-    -------
-    Assembly
-        ``samples``: ``(n,)`` or ``(n, 2)`` int16 after trimming (when the recording
-        trims); ``untrimmed`` its length before; and the sample accounting
-        ``span - skipped - no_media - trimmed == len(samples)``.
-    """
-    nch = 2 if rec.options.track is Track.BOTH else 1
-    holes = sorted((to_sample(a), to_sample(b)) for a, b in no_media)
-    parts: list[np.ndarray] = []
-    span = skipped = removed = 0
-    for kind, t0, t1 in rec.segments:
-        s0, s1 = to_sample(t0), to_sample(t1)
-        span += s1 - s0
-        if kind == SegmentKind.PAUSED_SKIP:
-            skipped += s1 - s0
-        elif kind == SegmentKind.PAUSED_SILENCE:
-            parts.append(np.zeros((s1 - s0,) if nch == 1 else (s1 - s0, 2), dtype=np.int16))
-        else:
-            for p0, p1 in _cut(s0, s1, holes):
-                parts.append(_render(rec, p0, p1))
-            removed += (s1 - s0) - sum(p1 - p0 for p0, p1 in _cut(s0, s1, holes))
-    empty = np.zeros((0,) if nch == 1 else (0, 2), dtype=np.int16)
-    samples = np.concatenate(parts) if len(parts) > 1 else (parts[0] if parts else empty)
-    untrimmed = samples.shape[0]
-    trimmed_view, (t_start, b) = trim_silence(samples, threshold_dbfs=threshold_dbfs, frame_s=frame_s)
-    silent = b == 0
-    if rec.options.trim:
-        samples = trimmed_view
-    stored = None
-    if nch == 2 and rec.options.n_channels == 1:
-        stored, samples = samples, downmix(samples)
-    return Assembly(
-        samples=samples,
-        stored=stored,
-        untrimmed=untrimmed,
-        span=span,
-        skipped=skipped,
-        no_media=removed,
-        trimmed=untrimmed - samples.shape[0],
-        silent=silent,
-        trim_start=t_start if rec.options.trim else 0,
-    )
+        Raises
+        ------
+        InvalidRequestError
+            21220 if the recording is not processing (:func:`~recsim.sim.lifecycle.transition`).
+        """
+        absent = self.error_code is not None
+        self.status = transition(self.status, "absent" if absent else "complete")
+        self.completed_at = t
+        self.updated_at = t
+        if absent:
+            self.duration = 0
 
 
 def timeline(rec: Recording) -> dict[str, object]:
@@ -337,7 +229,7 @@ def timeline(rec: Recording) -> dict[str, object]:
             pieces.append([str(kind), t0, t1])
         else:
             s0, s1 = to_sample(t0), to_sample(t1)
-            kept = _cut(s0, s1, holes)
+            kept = cut(s0, s1, holes)
             for p0, p1 in kept:
                 pieces.append([str(SegmentKind.CAPTURED), p0 / SAMPLE_RATE, p1 / SAMPLE_RATE])
             edges = [s0, *[x for p in kept for x in p], s1]

@@ -19,13 +19,14 @@ import numpy as np
 
 from recsim.audio import SAMPLE_RATE
 from recsim.sim.callbacks import API_VERSION, rfc2822
+from recsim.sim.kernel import Kernel
+from recsim.sim.recording import Recording
 from recsim.values import Source, Status
 
 if TYPE_CHECKING:
-    from recsim.sim.recording import Recording
-    from recsim.sim.simulation import Simulation
+    from recsim.transcription import TranscriptionEngine
 
-__all__ = ["MAX_S", "MIN_S", "Transcription", "maybe_transcribe"]
+__all__ = ["MAX_S", "MIN_S", "Transcriber", "Transcription"]
 
 MIN_S = 2.0
 MAX_S = 120.0
@@ -42,8 +43,8 @@ class Transcription:
     text: str = ""
     updated: float = 0.0
 
-    def to_json(self, sim: Simulation) -> dict[str, Any]:
-        """As the REST API returns it."""
+    def to_json(self, sim: Kernel) -> dict[str, Any]:
+        """As the REST API returns it (``sim``: the kernel it ran in: account, epoch)."""
         a = self.recording.assembly
         duration = a.untrimmed - a.trimmed if a is not None else 0
         return {
@@ -63,44 +64,83 @@ class Transcription:
         }
 
 
-def maybe_transcribe(sim: Simulation, rec: Recording, samples: np.ndarray) -> None:
-    """At completion of ``rec``: start its transcription, warn 13617, or do nothing."""
-    if rec.options.source is not Source.RECORD_VERB or not rec.transcribe or rec.status != Status.COMPLETED:
-        return
-    seconds = samples.shape[0] / SAMPLE_RATE
-    call = rec.call
-    if not MIN_S < seconds < MAX_S:
-        sim.emit("debugger-warning", None, None, {}, call=call, recording=rec, code=13617,
-                 message=f"Record: Recording length {seconds:.3f} s is out of range for transcription "
-                         f"(greater than {MIN_S:g} s and less than {MAX_S:g} s)")
-        return
-    tr = Transcription(call.sids.new("TR"), rec, float(sim.env.now))
-    sim.transcriptions[tr.sid] = tr
-    sim.env.process(_run(sim, tr, samples))
+class Transcriber:
+    """Transcribes ``<Record transcribe="true">`` recordings when they complete.
 
+    Parameters
+    ----------
+    kernel : Kernel
+        Clock, events, account settings.
+    engine : str, TranscriptionEngine or None
+        The speech-to-text engine, or its name (default: the scenario's
+        ``account.transcription_engine``), resolved on first use.
 
-def _run(sim: Simulation, tr: Transcription, samples: np.ndarray) -> Generator[Any, Any, None]:
-    yield sim.env.timeout(sim.account.transcription_delay_s)
-    try:
-        tr.text = sim.engine().transcribe(samples)
-        tr.status = "completed"
-    except Exception as exc:  # an engine's failure is the transcription's, not the run's
-        tr.status = "failed"
-        tr.text = ""
-        sim.emit("debugger-warning", None, None, {}, recording=tr.recording, code=13617,
-                 message=f"transcription failed: {exc}")
-    tr.updated = float(sim.env.now)
-    rec = tr.recording
-    url = rec.transcribe_callback
-    if url:
-        params = {
-            "TranscriptionSid": tr.sid,
-            "TranscriptionText": tr.text,
-            "TranscriptionStatus": tr.status,
-            "TranscriptionUrl": f"https://api.twilio.com/{API_VERSION}/Accounts/{sim.account_sid}/"
-                                f"Transcriptions/{tr.sid}",
-            "RecordingSid": rec.sid,
-            "RecordingUrl": sim.recording_url(rec.sid),
-        }
-        params |= sim.standard_params(rec.call)
-        sim.emit("transcribe-callback", url, "POST", params, call=rec.call, recording=rec)
+    Attributes
+    ----------
+    transcriptions : dict of str to Transcription
+        By TranscriptionSid, in creation order.
+    """
+
+    def __init__(self, kernel: Kernel, engine: str | TranscriptionEngine | None = None) -> None:
+        self.kernel = kernel
+        self.engine: Any = engine
+        self.transcriptions: dict[str, Transcription] = {}
+
+    def resolved_engine(self) -> TranscriptionEngine:
+        """The engine object (imported on first use: engines pull in scipy and
+        pocketsphinx, which a run without transcriptions never loads).
+
+        Raises
+        ------
+        ScenarioError
+            The engine name cannot be resolved (:func:`recsim.transcription.get_engine`).
+        """
+        from recsim.transcription import get_engine  # deferred heavy dependency, not a cycle
+
+        if self.engine is None or isinstance(self.engine, str):
+            self.engine = get_engine(self.engine or self.kernel.account.transcription_engine)
+        return self.engine
+
+    def on_complete(self, rec: Recording) -> None:
+        """At completion of ``rec``: start its transcription, warn 13617, or do nothing."""
+        if rec.options.source is not Source.RECORD_VERB or not rec.transcribe or rec.status != Status.COMPLETED:
+            return
+        if rec.assembly is None or rec.call is None:  # pragma: no cover - a completed <Record> has both
+            return
+        samples = rec.assembly.samples
+        seconds = samples.shape[0] / SAMPLE_RATE
+        k, call = self.kernel, rec.call
+        if not MIN_S < seconds < MAX_S:
+            k.emit("debugger-warning", None, None, {}, call=call, recording=rec, code=13617,
+                   message=f"Record: Recording length {seconds:.3f} s is out of range for transcription "
+                           f"(greater than {MIN_S:g} s and less than {MAX_S:g} s)")
+            return
+        tr = Transcription(call.sids.new("TR"), rec, float(k.env.now))
+        self.transcriptions[tr.sid] = tr
+        k.env.process(self._run(tr, samples))
+
+    def _run(self, tr: Transcription, samples: np.ndarray) -> Generator[Any, Any, None]:
+        k = self.kernel
+        yield k.env.timeout(k.account.transcription_delay_s)
+        try:
+            tr.text = self.resolved_engine().transcribe(samples)
+            tr.status = "completed"
+        except Exception as exc:  # an engine's failure is the transcription's, not the run's
+            tr.status = "failed"
+            tr.text = ""
+            k.emit("debugger-warning", None, None, {}, recording=tr.recording, code=13617,
+                   message=f"transcription failed: {exc}")
+        tr.updated = float(k.env.now)
+        rec = tr.recording
+        if rec.transcribe_callback and rec.call is not None:
+            params = {
+                "TranscriptionSid": tr.sid,
+                "TranscriptionText": tr.text,
+                "TranscriptionStatus": tr.status,
+                "TranscriptionUrl": f"https://api.twilio.com/{API_VERSION}/Accounts/{k.account_sid}/"
+                                    f"Transcriptions/{tr.sid}",
+                "RecordingSid": rec.sid,
+                "RecordingUrl": k.recording_url(rec.sid),
+            }
+            params |= k.standard_params(rec.call)
+            k.emit("transcribe-callback", rec.transcribe_callback, "POST", params, call=rec.call, recording=rec)

@@ -14,8 +14,8 @@ from recsim.twiml.verbs import (
     Say,
     StartRecording,
     StopRecording,
+    TwimlWarning,
     Verb,
-    Warning,
 )
 
 __all__ = [
@@ -32,7 +32,7 @@ __all__ = [
     "Say",
     "StartRecording",
     "StopRecording",
+    "TwimlWarning",
     "Verb",
-    "Warning",
     "parse_twiml",
 ]

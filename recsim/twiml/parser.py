@@ -35,8 +35,8 @@ from recsim.twiml.verbs import (
     Say,
     StartRecording,
     StopRecording,
+    TwimlWarning,
     Verb,
-    Warning,
 )
 from recsim.values import RECORDING_EVENTS, Channels, Track, Trim, callback_events
 
@@ -60,13 +60,13 @@ class _Ctx:
     def __init__(self, url: str, max_call_duration: int) -> None:
         self.url = url
         self.max_call_duration = max_call_duration
-        self.warnings: list[Warning] = []
+        self.warnings: list[TwimlWarning] = []
 
     def error(self, path: str, message: str) -> TwimlError:
         return TwimlError(f"{self.url}: {path}: {message}")
 
     def warn(self, code: int, path: str, attr: str, value: str, message: str) -> None:
-        self.warnings.append(Warning(code, message, path, attr, value))
+        self.warnings.append(TwimlWarning(code, message, path, attr, value))
 
     def resolve(self, url: str) -> str:
         return urljoin(self.url, url) if self.url.startswith(("http://", "https://")) else url
@@ -262,7 +262,6 @@ def _start(ctx: _Ctx, el: ET.Element, path: str) -> StartRecording:
     if "channels" in a:
         kw["channels"] = Channels(_choice(ctx, rpath, "channels", a["channels"], Channels.values()))
     _recording_cb(ctx, rec, rpath, kw)
-    kw["explicit"] = frozenset(a)
     return StartRecording(**kw)  # type: ignore[arg-type]
 
 
@@ -326,7 +325,6 @@ def _dial(ctx: _Ctx, el: ET.Element, path: str) -> Dial:
     if "trim" in a:
         kw["trim"] = Trim(_choice(ctx, path, "trim", a["trim"], TRIMS))
     _recording_cb(ctx, el, path, kw)
-    kw["explicit"] = frozenset(a)
     return Dial(**kw)  # type: ignore[arg-type]
 
 

@@ -25,13 +25,13 @@ __all__ = [
     "Say",
     "StartRecording",
     "StopRecording",
+    "TwimlWarning",
     "Verb",
-    "Warning",
 ]
 
 
 @dataclass(frozen=True)
-class Warning:
+class TwimlWarning:
     """A debugger warning the platform logs instead of failing (Twilio code 13xxx).
 
     Attributes
@@ -104,7 +104,6 @@ class StartRecording:
     track: Track = Track.BOTH
     channels: Channels = Channels.DUAL
     recording_configuration_id: str | None = None
-    explicit: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -160,7 +159,6 @@ class Dial:
     recording_status_callback_method: str = "POST"
     recording_status_callback_event: tuple[str, ...] = ("completed",)
     recording_configuration_id: str | None = None
-    explicit: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -185,4 +183,4 @@ class Document:
 
     url: str
     verbs: tuple[Verb, ...]
-    warnings: tuple[Warning, ...] = field(default=())
+    warnings: tuple[TwimlWarning, ...] = field(default=())
