@@ -210,6 +210,15 @@ def detect_dtmf(
     power, energy = _kernels.goertzel_blocks(x, _BLOCK, _HOP, _coeffs(sample_rate), level_p)
     if power.shape[0] == 0 or not power.any():
         return []
+    return _presses(_block_keys(power, energy, level_p))
+
+
+def _block_keys(power: np.ndarray, energy: np.ndarray, level_p: float) -> np.ndarray:
+    """The key each block holds (``row * 4 + column`` of the keypad), or -1.
+
+    ``power`` is ``(n_blocks, 8)`` float64 Goertzel powers (four low-group then four
+    high-group tones), ``energy`` ``(n_blocks,)`` the blocks' sums of squares.
+    """
     # |X|^2 of a sine of RMS r over N samples at a bin is about (N * r)^2 / 2 ... use
     # the block energy E = N * r^2 for the scale: tone power share = 2 * P / (N * E).
     lo, hi = power[:, :4], power[:, 4:]
@@ -230,7 +239,12 @@ def detect_dtmf(
         & (lo_p > level_p)
         & (hi_p > level_p)
     )
-    keys = np.where(ok, lo_i * 4 + hi_i, -1)
+    return np.where(ok, lo_i * 4 + hi_i, -1)
+
+
+def _presses(keys: np.ndarray) -> list[tuple[int, str]]:
+    """``(start_sample, key)`` of each press: a key held by two consecutive blocks,
+    reported once until a block without it."""
     out: list[tuple[int, str]] = []
     prev = -1
     latched = -1  # key reported and still held
