@@ -278,8 +278,8 @@ class Store:
     # ----------------------------------------------------------------- media
     def save_media(self, sid: str, samples: np.ndarray, dual: np.ndarray | None, *,
                    account_sid: str | None = None) -> None:
-        """Write the stored format and, if any, the dual original, each whole
-        (:func:`recsim.outputs.atomic_write`).
+        """Encode and write the stored format and, if any, the dual original
+        (:meth:`write_media`).
 
         Parameters
         ----------
@@ -287,6 +287,27 @@ class Store:
             RE sid: the files are ``{sid}.wav`` and ``{sid}.dual.wav``.
         samples, dual : numpy.ndarray
             int16 at 8000 Hz, ``(n,)`` or ``(n, 2)``; ``dual`` ``(n, 2)`` or None.
+        account_sid : str, optional
+            The owner: refuse when the row of ``sid`` is another account's or finished.
+
+        Raises
+        ------
+        StoreConflictError, OutputError
+            As :meth:`write_media`.
+        """
+        self.write_media(sid, encode(samples, "wav"), None if dual is None else encode(dual, "wav"),
+                         account_sid=account_sid)
+
+    def write_media(self, sid: str, wav: bytes, dual_wav: bytes | None, *, account_sid: str | None = None) -> None:
+        """Write the stored WAV file and, if any, the dual original's, each whole
+        (:func:`recsim.outputs.atomic_write`).
+
+        Parameters
+        ----------
+        sid : str
+            RE sid: the files are ``{sid}.wav`` and ``{sid}.dual.wav``.
+        wav, dual_wav : bytes
+            WAV files (16-bit PCM, 8000 Hz); ``dual_wav`` two channels, or None.
         account_sid : str, optional
             The owner: refuse when the row of ``sid`` is another account's or finished.
 
@@ -304,9 +325,9 @@ class Store:
                 raise StoreConflictError(f"media of recording {sid}: the recording is stored for account {row[0]} "
                                          f"with status {row[1]!r}; refusing to overwrite it for account "
                                          f"{account_sid}")
-        atomic_write(self.media_dir / f"{sid}.wav", encode(samples, "wav"))
-        if dual is not None:
-            atomic_write(self.media_dir / f"{sid}.dual.wav", encode(dual, "wav"))
+        atomic_write(self.media_dir / f"{sid}.wav", wav)
+        if dual_wav is not None:
+            atomic_write(self.media_dir / f"{sid}.dual.wav", dual_wav)
 
     def media_file(self, sid: str, *, dual: bool = False) -> bytes | None:
         """The stored WAV file of ``sid`` as written (16-bit PCM, 8000 Hz): the stored

@@ -8,7 +8,7 @@ shape of each resource; :mod:`recsim.api.media` the media downloads.
 from recsim.api.backend import Backend, Page
 from recsim.api.media import MEDIA_TYPES, encode_media, media_bytes, stored_media
 from recsim.api.params import CreateCall, MediaRequest, Owner, PageRequest, Parent, RecordingFilter
-from recsim.api.resources import call_json, recording_json
+from recsim.api.resources import call_json
 
 __all__ = [
     "MEDIA_TYPES",
@@ -23,6 +23,5 @@ __all__ = [
     "call_json",
     "encode_media",
     "media_bytes",
-    "recording_json",
     "stored_media",
 ]

@@ -21,8 +21,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from recsim.api.resources import recording_json
 from recsim.errors import NotFoundError, ScenarioError, TwimlError
+from recsim.outputs import encode, recording_json, recording_outputs
 from recsim.scenario import Scenario
 from recsim.sids import SidFactory
 from recsim.sim.callbacks import Event
@@ -149,8 +149,8 @@ class BackendState:
             self.base = scenario
             self.reset()
             for sim in self.sims.values():
-                for i, spec in enumerate(scenario.calls):
-                    sim.add_call(spec.index if spec.index is not None else i, spec)
+                for index, spec in scenario.indexed_calls():
+                    sim.add_call(index, spec)
             return len(scenario.calls)
 
     def sim(self, account_sid: str) -> Simulation:
@@ -175,16 +175,22 @@ class BackendState:
         """The Recording resource (002) of ``rec``, as fetched and stored."""
         return recording_json(rec, account_sid=account_sid, epoch=self.sim(account_sid).epoch)
 
-    def _save(self, account_sid: str, rec: Recording) -> None:
+    def _save(self, account_sid: str, rec: Recording, resource: dict[str, Any] | None = None) -> None:
+        """Keep the row of ``rec`` (its resource, or ``resource``) and the clock."""
         sim = self.sim(account_sid)
-        self.store.save(self._resource(account_sid, rec), sim.epoch.timestamp() + rec.start)
+        self.store.save(resource or self._resource(account_sid, rec), sim.epoch.timestamp() + rec.start)
         self.store.record_clock(self.now(account_sid))
 
     def _completed(self, account_sid: str, rec: Recording) -> None:
+        """A finished recording (completed or absent): its row and WAV file
+        (:func:`recsim.outputs.recording_outputs`, the one per-recording output of runs,
+        batches and the emulator), and the dual original of a mono call recording."""
         a = rec.assembly
-        if rec.status == "completed" and a is not None:
-            self.store.save_media(rec.sid, a.samples, a.stored, account_sid=account_sid)
-        self._save(account_sid, rec)
+        row, media = recording_outputs(self.sim(account_sid), rec, ("wav",))
+        if "wav" in media and a is not None:
+            dual = encode(a.stored, "wav") if a.stored is not None else None
+            self.store.write_media(rec.sid, media["wav"], dual, account_sid=account_sid)
+        self._save(account_sid, rec, row["resource"])
         if a is not None:  # media is on disk now: keep memory bounded
             a.drop()
 
