@@ -2,8 +2,8 @@
 
 An engine is any object with ``name`` and ``transcribe(samples) -> str`` taking
 ``(n,)`` int16 audio at 8000 Hz; it must be deterministic (same audio, same text). The
-default is PocketSphinx (PyPI ``pocketsphinx``, which ships its US English model: no
-download at run time); its 16 kHz model hears the 8 kHz recording upsampled with
+default is PocketSphinx (PyPI ``pocketsphinx``, the ``transcribe`` extra, which ships its
+US English model: no download at run time); its 16 kHz model hears the 8 kHz recording upsampled with
 ``scipy.signal.resample_poly``. Another engine is chosen by name in the scenario
 (``account.transcription_engine: "package.module:Factory"``) or passed as an object to
 :func:`recsim.run`.
@@ -16,9 +16,10 @@ from functools import lru_cache
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
-from scipy.signal import resample_poly
 
-from recsim.audio import valid_audio
+from recsim._extras import require
+from recsim.audio import to_int16, valid_audio
+from recsim.audio._signal import resample_poly
 from recsim.errors import ScenarioError
 
 __all__ = ["PocketSphinxEngine", "TranscriptionEngine", "get_engine"]
@@ -40,24 +41,21 @@ class PocketSphinxEngine:
 
     Raises
     ------
-    ScenarioError
-        pocketsphinx is not installed (``pip install pocketsphinx``).
+    MissingExtraError
+        pocketsphinx is not installed (``pip install 'recsim[transcribe]'``).
     """
 
     name = "pocketsphinx"
 
     def __init__(self) -> None:
-        try:
-            from pocketsphinx import Decoder
-        except ImportError as exc:  # pragma: no cover - a dependency of recsim
-            raise ScenarioError("transcription_engine 'pocketsphinx': pip install pocketsphinx") from exc
-        self._decoder = Decoder(samprate=16000, loglevel="FATAL")
+        pocketsphinx = require("pocketsphinx", extra="transcribe", feature="transcription (<Record transcribe>)")
+        self._decoder = pocketsphinx.Decoder(samprate=16000, loglevel="FATAL")
 
     def transcribe(self, samples: np.ndarray) -> str:
         """Decode one utterance; ``(n,)`` int16 at 8 kHz, upsampled to 16 kHz."""
         x = valid_audio(samples, name="samples", channels=(1,))
         y = resample_poly(x.astype(np.float64), 2, 1)
-        pcm = np.clip(np.rint(y), -32768, 32767).astype(np.int16)
+        pcm = to_int16(y, scale=1.0)
         d = self._decoder
         d.start_utt()
         d.process_raw(pcm.tobytes(), full_utt=True)

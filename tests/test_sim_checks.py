@@ -15,7 +15,7 @@ from recsim.errors import InvalidRequestError
 from recsim.scenario import RestUpdate
 from recsim.sim import Simulation
 from recsim.sim.assembly import assemble
-from recsim.sim.call import Leg
+from recsim.sim.leg import Leg
 from recsim.sim.recording import Recording
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"

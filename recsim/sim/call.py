@@ -7,9 +7,9 @@ A :class:`Call` is what a scenario's ``calls`` entry starts: a parent :class:`Le
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from recsim.sim.media import Stream
+from recsim.sim.leg import Leg
 from recsim.values import Source
 
 if TYPE_CHECKING:
@@ -20,47 +20,6 @@ if TYPE_CHECKING:
     from recsim.sim.recording import Recording
 
 __all__ = ["Call", "Leg"]
-
-
-@dataclass
-class Leg:
-    """One call leg (one CallSid).
-
-    Attributes
-    ----------
-    sid : str
-        CallSid.
-    from_, to : str
-        Phone numbers or ``client:`` identities.
-    direction : str
-        inbound, outbound-api or outbound-dial.
-    inbound, outbound : Stream
-        Audio the platform receives from / sends to this leg's party.
-    answered_at, ended_at : float or None
-        Simulated seconds.
-    no_media : list of (float, float)
-        Spans without RTP.
-    dtmf : list of (float, str)
-        Keys pressed by the party (out-of-band, RFC 2833 style), in time order.
-    """
-
-    sid: str
-    from_: str
-    to: str
-    direction: str
-    inbound: Stream = field(default_factory=lambda: Stream("inbound"))
-    outbound: Stream = field(default_factory=lambda: Stream("outbound"))
-    answered_at: float | None = None
-    ended_at: float | None = None
-    no_media: list[tuple[float, float]] = field(default_factory=list)
-    dtmf: list[tuple[float, str]] = field(default_factory=list)
-    hangup_event: Any = None  # simpy.Event triggered when this leg's party hangs up
-
-    def status(self) -> str:
-        """CallStatus: ringing, in-progress or completed."""
-        if self.ended_at is not None:
-            return "completed"
-        return "in-progress" if self.answered_at is not None else "ringing"
 
 
 @dataclass

@@ -92,10 +92,9 @@ def validate_calls(sim: Kernel) -> None:
         As :func:`check_scenario`.
     """
     first: dict[int, Document] = {}
-    for i, c in enumerate(sim.scenario.calls):
+    for i, (index, c) in enumerate(sim.scenario.indexed_calls()):
         if c.twiml is not None:
-            url = inline_url(c.index if c.index is not None else i)
-            first[i] = sim.parse(c.twiml, url, f"calls[{i}].twiml")
+            first[i] = sim.parse(c.twiml, inline_url(index), f"calls[{i}].twiml")
         for clip in c.audio or []:
             sim.inputs.clip_audio(clip, False)
     for party in sim.scenario.parties.values():
@@ -134,7 +133,7 @@ def check_calls(sim: Kernel, first: dict[int, Document]) -> None:
 
 def _label(sim: Kernel, i: int, spec: CallSpec) -> str:
     """``file: calls[i] (CallSid)``: the SID a run gives the call (seed and index)."""
-    index = spec.index if spec.index is not None else i
+    index = sim.scenario.indexed_calls()[i][0]  # only when a message is made
     sid = sim.seeded_sids("call", index).new("CA")
     return f"{sim.scenario.source}: calls[{i}] ({sid})"
 

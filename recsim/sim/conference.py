@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from recsim.sim.call import Leg
+from recsim.sim.leg import Leg
 from recsim.sim.media import Stream, to_sample
 
 if TYPE_CHECKING:

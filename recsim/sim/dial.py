@@ -16,10 +16,11 @@ import simpy
 from recsim.audio import SAMPLE_RATE
 from recsim.errors import SimulationError
 from recsim.scenario import PartySpec
-from recsim.sim.call import Call, Leg
+from recsim.sim.call import Call
 from recsim.sim.checks import dial_element
 from recsim.sim.conference import OPEN
 from recsim.sim.context import HANGUP, Context, Step
+from recsim.sim.leg import Leg
 from recsim.sim.media import to_sample
 from recsim.sim.options import RecordingOptions, dial_options
 from recsim.sim.recording import Recording

@@ -27,10 +27,11 @@ from recsim.configurations import ConfigurationStore, RecordingConfiguration
 from recsim.errors import InvalidRequestError, NotFoundError, ScenarioError, SimulationError, TwimlError
 from recsim.scenario import AudioClip, CallSpec, PartySpec, Scenario
 from recsim.sids import SidFactory, sid_from_text
-from recsim.sim.call import Call, Leg
+from recsim.sim.call import Call
 from recsim.sim.callbacks import API_VERSION, Event, EventSink, MemorySink
 from recsim.sim.documents import EMPTY_DOCUMENT, MAX_DOCUMENT_REQUESTS, inline_url, run_loop_message
 from recsim.sim.inputs import Inputs
+from recsim.sim.leg import Leg
 from recsim.sim.media import to_sample
 from recsim.sim.recording import Recording
 from recsim.twiml import Document, TwimlWarning, parse_twiml

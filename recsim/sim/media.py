@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from recsim.audio import SAMPLE_RATE
+from recsim.audio import SAMPLE_RATE, to_int16
 
 __all__ = ["Stream", "cut", "to_sample"]
 
@@ -95,5 +95,4 @@ class Stream:
         acc = np.zeros(n, dtype=np.int32)
         for off, p in parts:
             acc[off : off + p.shape[0]] += p
-        np.clip(acc, -32768, 32767, out=acc)
-        return acc.astype(np.int16)
+        return to_int16(acc)

@@ -18,8 +18,9 @@ import simpy
 
 from recsim.audio import SAMPLE_RATE, SilenceTimeoutScanner, beep, detect_dtmf
 from recsim.scenario import Account
-from recsim.sim.call import Call, Leg
+from recsim.sim.call import Call
 from recsim.sim.context import HANGUP, Context, Step
+from recsim.sim.leg import Leg
 from recsim.sim.media import to_sample
 from recsim.sim.options import record_verb_options
 from recsim.sim.recording import Recording, whole_seconds

@@ -23,17 +23,20 @@ from typing import Any
 
 from recsim.sids import SidFactory
 from recsim.sim.assembly import assemble
-from recsim.sim.call import Call, Leg
+from recsim.sim.call import Call
 from recsim.sim.callbacks import rfc2822
 from recsim.sim.kernel import Kernel
+from recsim.sim.leg import Leg
 from recsim.sim.options import RecordingOptions
 from recsim.sim.recording import Recording
 from recsim.values import Source, Status
 
-__all__ = ["Recorder", "RecordingHook"]
+__all__ = ["CompletionHook", "Recorder", "RecordingHook"]
 
 #: Called with a recording (on update, on completion).
 RecordingHook = Callable[[Recording], None]
+#: Called with a completed or absent recording and its call (None for a conference's).
+CompletionHook = Callable[[Recording, "Call | None"], None]
 
 
 class Recorder:
@@ -51,9 +54,9 @@ class Recorder:
         Every recording by RecordingSid, in creation order.
     on_update : callable or None
         Called when a recording starts, is paused, resumed or stopped.
-    completion_hooks : list of callable
-        Called in order when a recording completes or is absent, after its status
-        callback (the transcriber hooks in here).
+    completion_hooks : list of CompletionHook
+        Called in order with the recording and its call when it completes or is
+        absent, after its status callback (the transcriber hooks in here).
     on_complete : callable or None
         Called last on completion (the output writer stores media there).
     """
@@ -63,7 +66,8 @@ class Recorder:
         self.recordings: dict[str, Recording] = {}
         self.on_update: RecordingHook | None = None
         self.on_complete: RecordingHook | None = None
-        self.completion_hooks: list[RecordingHook] = []
+        self.completion_hooks: list[CompletionHook] = []
+        self._calls: dict[str, Call] = {}
         kernel.leg_end_hooks.append(self.stop_all)
 
     def start(self, sids: SidFactory, leg: Leg, options: RecordingOptions, t: float, *,
@@ -84,10 +88,10 @@ class Recorder:
             The call it belongs to (added to ``call.recordings``), or the conference.
         """
         rec = Recording(sids.new("RE"), leg, options, t)
-        rec.call = call
         rec.conference_sid = conference_sid
         if call is not None:
             call.recordings.append(rec)
+            self._calls[rec.sid] = call
         self.recordings[rec.sid] = rec
         self._status_callback(rec, Status.IN_PROGRESS)
         self.updated(rec)
@@ -128,7 +132,7 @@ class Recorder:
         rec.complete(float(env.now))
         self._status_callback(rec, rec.status)
         for hook in self.completion_hooks:
-            hook(rec)
+            hook(rec, self._calls.get(rec.sid))
         if self.on_complete is not None:
             self.on_complete(rec)
 

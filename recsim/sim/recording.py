@@ -26,7 +26,7 @@ from recsim.sim.options import CallbackSpec, RecordingOptions
 from recsim.values import PauseBehavior, SegmentKind, Source, Status
 
 if TYPE_CHECKING:
-    from recsim.sim.call import Call, Leg
+    from recsim.sim.leg import Leg
 
 __all__ = ["Assembly", "CallbackSpec", "Recording", "RecordingOptions", "timeline", "whole_seconds"]
 
@@ -99,7 +99,6 @@ class Recording:
         self.beep = False  # <Record> played a beep before capture
         self.transcribe = False  # <Record transcribe="true">
         self.transcribe_callback: str | None = None
-        self.call: Call | None = None  # the Call it belongs to (None for a conference recording)
 
     @property
     def active(self) -> bool:

@@ -139,8 +139,8 @@ class Simulation(Kernel):
 
     def run(self) -> None:
         """Run every call to its end and every recording to completed or absent."""
-        for i, spec in enumerate(self.scenario.calls):
-            self.add_call(spec.index if spec.index is not None else i, spec)
+        for index, spec in self.scenario.indexed_calls():
+            self.add_call(index, spec)
         self.env.run()
 
     def rest_create(self, call: Call, req: RestCreate) -> Recording:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from recsim.audio import SAMPLE_RATE
+from recsim.sim.call import Call
 from recsim.sim.callbacks import API_VERSION, rfc2822
 from recsim.sim.kernel import Kernel
 from recsim.sim.recording import Recording
@@ -101,15 +102,16 @@ class Transcriber:
             self.engine = get_engine(self.engine or self.kernel.account.transcription_engine)
         return self.engine
 
-    def on_complete(self, rec: Recording) -> None:
-        """At completion of ``rec``: start its transcription, warn 13617, or do nothing."""
+    def on_complete(self, rec: Recording, call: Call | None) -> None:
+        """At completion of ``rec`` (of ``call``): start its transcription, warn 13617,
+        or do nothing."""
         if rec.options.source is not Source.RECORD_VERB or not rec.transcribe or rec.status != Status.COMPLETED:
             return
-        if rec.assembly is None or rec.call is None:  # pragma: no cover - a completed <Record> has both
+        if rec.assembly is None or call is None:  # pragma: no cover - a completed <Record> has both
             return
         samples = rec.assembly.samples
         seconds = samples.shape[0] / SAMPLE_RATE
-        k, call = self.kernel, rec.call
+        k = self.kernel
         if not MIN_S < seconds < MAX_S:
             k.emit("debugger-warning", None, None, {}, call=call, recording=rec, code=13617,
                    message=f"Record: Recording length {seconds:.3f} s is out of range for transcription "
@@ -117,9 +119,9 @@ class Transcriber:
             return
         tr = Transcription(call.sids.new("TR"), rec, float(k.env.now))
         self.transcriptions[tr.sid] = tr
-        k.env.process(self._run(tr, samples))
+        k.env.process(self._run(tr, call, samples))
 
-    def _run(self, tr: Transcription, samples: np.ndarray) -> Generator[Any, Any, None]:
+    def _run(self, tr: Transcription, call: Call, samples: np.ndarray) -> Generator[Any, Any, None]:
         k = self.kernel
         yield k.env.timeout(k.account.transcription_delay_s)
         try:
@@ -132,7 +134,7 @@ class Transcriber:
                    message=f"transcription failed: {exc}")
         tr.updated = float(k.env.now)
         rec = tr.recording
-        if rec.transcribe_callback and rec.call is not None:
+        if rec.transcribe_callback:
             params = {
                 "TranscriptionSid": tr.sid,
                 "TranscriptionText": tr.text,
@@ -142,5 +144,5 @@ class Transcriber:
                 "RecordingSid": rec.sid,
                 "RecordingUrl": k.recording_url(rec.sid),
             }
-            params |= k.standard_params(rec.call)
-            k.emit("transcribe-callback", rec.transcribe_callback, "POST", params, call=rec.call, recording=rec)
+            params |= k.standard_params(call)
+            k.emit("transcribe-callback", rec.transcribe_callback, "POST", params, call=call, recording=rec)
