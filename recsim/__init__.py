@@ -11,6 +11,7 @@ Sub-packages: :mod:`recsim.audio` (the numpy core), :mod:`recsim.twiml`,
 :mod:`recsim.sim`; errors in :mod:`recsim.errors`.
 """
 
+from recsim._version import __version__ as __version__
 from recsim.errors import (
     ApiError,
     AudioFileError,
@@ -24,8 +25,6 @@ from recsim.errors import (
 )
 from recsim.runner import RecordingResult, RunResult, run
 from recsim.scenario import Scenario, load_scenario, scenario_from_dict
-
-__version__ = "0.1.0"
 
 __all__ = [
     "ApiError",

@@ -29,10 +29,11 @@ import numpy as np
 from recsim import runfolder
 from recsim.errors import ClusterError, OutputError, ScenarioError
 from recsim.outputs import FolderTarget, RecordingWriter, atomic_write, validate_formats, write_run_files
-from recsim.scenario import Scenario
+from recsim.scenario import CallSpec, PartySpec, Scenario
 from recsim.sim.callbacks import MemorySink
 from recsim.sim.checks import check_scenario
 from recsim.sim.simulation import Simulation
+from recsim.traffic import expand_units, talker_bank, unit_starts
 from recsim.twiml import Dial, Record, Redirect, parse_twiml
 
 __all__ = ["BatchResult", "Shard", "plan_shards", "run_batch", "run_shard"]
@@ -105,8 +106,6 @@ def plan_shards(scenario: Scenario, shard_calls: int = 200) -> list[Shard]:
     if current:
         shards.append(Shard(calls=tuple(sorted(current))))
     if scenario.traffic is not None:
-        from recsim.traffic import unit_starts
-
         n = unit_starts(scenario.traffic, scenario.seed).shape[0]
         shards += [Shard(units=(lo, min(n, lo + shard_calls))) for lo in range(0, n, shard_calls)]
     return shards
@@ -117,9 +116,6 @@ def _shard_calls(scenario: Scenario, shard: Shard) -> tuple[Scenario, list[tuple
     listed = scenario.indexed_calls()
     calls = [listed[i] for i in shard.calls]
     if shard.units[1] > shard.units[0]:
-        from recsim.scenario import CallSpec, PartySpec
-        from recsim.traffic import expand_units, unit_starts
-
         assert scenario.traffic is not None
         starts = unit_starts(scenario.traffic, scenario.seed)
         unit_calls, parties = expand_units(scenario.traffic, scenario.seed, range(*shard.units), starts)
@@ -345,8 +341,6 @@ def _execute(scenario: Scenario, todo: list[tuple[Shard, str, tuple[str, ...], i
         _on_dask(scenario, todo, dask_address, dask_client, tick)
     elif workers > 1 and len(todo) > 1:
         _SCENARIO = scenario
-        from recsim.traffic import talker_bank
-
         talker_bank(scenario.seed)  # once, before forking
         pool = mp.get_context("fork").Pool(workers, initializer=_ignore_sigint)
         try:

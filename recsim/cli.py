@@ -38,7 +38,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from recsim import __version__
+from recsim._version import __version__
 from recsim.errors import (
     ClusterError,
     OutputError,

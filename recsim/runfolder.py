@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from recsim._version import __version__
 from recsim.errors import OutputError
 from recsim.outputs import PART_SUFFIX, atomic_write
 from recsim.scenario import Scenario
@@ -144,8 +145,6 @@ def identity_of(scenario: Scenario, formats: tuple[str, ...], plan: Any = "singl
         Never for a valid scenario; an audio file that cannot be read is hashed as
         ``"unreadable"`` (the simulation reports it).
     """
-    from recsim import __version__
-
     dumped = scenario.model_dump(mode="json")
     audio: dict[str, str] = {}
     for ref in sorted(set(_files(dumped))):

@@ -1,312 +1,51 @@
-"""Traffic: a scenario that describes arrivals and a mix of call templates instead of
-listing calls; expanded into ordinary calls, deterministically.
+"""The shared synthetic voices of traffic scenarios, and the traffic section's names.
 
-::
-
-    traffic:
-      calls: 10000                                   # or span_s: 3600
-      arrivals: {process: poisson, rate_per_s: 2.0}  # or {process: fixed, interval_s: 0.5}
-      call_seconds: {dist: uniform, low: 50, high: 70}
-      talk: {spurt_s: {dist: uniform, low: 1, high: 5}, pause_s: {dist: uniform, low: 0.3, high: 1.5}}
-      mix:
-        - {template: voicemail, weight: 4}
-        - {template: dual_dial, weight: 3}
-        - {template: payment_pause, weight: 2}
-        - {template: outbound_record, weight: 1}
-        - {template: conference, weight: 1, participants: 3}
-      callback_url: https://app.example.com/recording-status
-
-Unit ``i`` (one call, or the participants of one conference) draws everything from
-``SeedSequence(seed, spawn_key=(3, i))``; arrival times are the cumulative sum of one
-seeded stream of gaps. So a unit's calls, and so its outputs, depend only on the seed and
-its index. Voices are slices of eight shared synthetic talkers (:func:`talker_bank`),
-so speech for thousands of calls costs no synthesis per call.
-
-Bounds (every number finite): a drawn length is clipped to [0.01, 86,400] s; ``span_s``
-and every unit's start (plus a conference's join, up to 5 s) at most 30 days
-(``recsim.scenario.MAX_START_S``); ``rate_per_s`` at most 1,000; ``interval_s`` at least
-0.001 s; at most 10,000,000 units (``calls``, or the units ``span_s`` makes); a
-lognormal's ``mean`` at most ln(86,400) and its ``sd`` at most 10.
+A traffic section (:mod:`recsim.scenario.traffic`: schema and deterministic expansion
+into calls) voices its parties with slices of eight shared synthetic talkers;
+:func:`talker_bank` makes them once per seed, so speech for thousands of calls costs no
+synthesis per call.
 """
 
 from __future__ import annotations
 
-import math
 from functools import lru_cache
-from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from recsim.audio import speech_like
-from recsim.scenario import MAX_CALL_S, MAX_START_S
+from recsim.scenario.traffic import (
+    BANK_SECONDS,
+    BANK_VOICES,
+    MAX_UNITS,
+    TEMPLATES,
+    UNIT_INDEX_BASE,
+    Traffic,
+    check_starts,
+    expand_traffic,
+    expand_units,
+    unit_starts,
+)
 
 __all__ = ["MAX_UNITS", "TEMPLATES", "UNIT_INDEX_BASE", "Traffic", "check_starts", "expand_traffic",
-           "expand_units", "talker_bank", "traffic_of", "unit_starts"]
-
-TEMPLATES = ("voicemail", "dual_dial", "payment_pause", "outbound_record", "conference")
-BANK_VOICES = 8
-BANK_SECONDS = 180.0
-#: The most units (calls, or conferences) a traffic section may make.
-MAX_UNITS = 10_000_000
-#: The shortest length a distribution draws (s): talk loops always move on.
-MIN_DRAW_S = 0.01
-#: The latest join of a conference participant after its unit's start (s).
-MAX_JOIN_S = 5.0
-
-#: A positive length (s): finite, in (0, MAX_CALL_S].
-Length = Annotated[float, Field(gt=0, le=MAX_CALL_S, allow_inf_nan=False)]
-
-
-class _M(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Dist(_M):
-    """A distribution of seconds: fixed (value), uniform (low, high), normal (mean, sd,
-    clipped at low), lognormal (mean, sd of the underlying normal)."""
-
-    dist: Literal["fixed", "uniform", "normal", "lognormal"] = "fixed"
-    value: Length = 60.0
-    low: Length = 1.0
-    high: Length = 2.0
-    mean: float = Field(default=1.0, ge=-MAX_CALL_S, le=MAX_CALL_S, allow_inf_nan=False)
-    sd: float = Field(default=0.0, ge=0, le=MAX_CALL_S, allow_inf_nan=False)
-
-    @model_validator(mode="after")
-    def _lognormal(self) -> Dist:
-        if self.dist == "lognormal" and (self.mean > math.log(MAX_CALL_S) or self.sd > 10):
-            raise ValueError(f"a lognormal's mean (of the log) is at most ln({MAX_CALL_S:.0f}) = "
-                             f"{math.log(MAX_CALL_S):.2f} and its sd at most 10 (got mean {self.mean}, sd {self.sd})")
-        return self
-
-    def draw(self, rng: np.random.Generator) -> float:
-        """One length (s), clipped to [MIN_DRAW_S, MAX_CALL_S].
-
-        Parameters
-        ----------
-        rng : numpy.random.Generator
-            The unit's generator.
-
-        Returns
-        -------
-        float
-            Seconds.
-        """
-        if self.dist == "fixed":
-            x = self.value
-        elif self.dist == "uniform":
-            x = float(rng.uniform(self.low, self.high))
-        elif self.dist == "normal":
-            x = max(self.low, float(rng.normal(self.mean, self.sd)))
-        else:
-            x = float(rng.lognormal(self.mean, self.sd))
-        return min(max(x, MIN_DRAW_S), MAX_CALL_S)
-
-
-class Arrivals(_M):
-    """Poisson arrivals at ``rate_per_s``, or one call every ``interval_s``."""
-
-    process: Literal["poisson", "fixed"] = "poisson"
-    rate_per_s: float = Field(default=1.0, gt=0, le=1000, allow_inf_nan=False)
-    interval_s: float = Field(default=1.0, ge=0.001, le=MAX_START_S, allow_inf_nan=False)
-
-
-class Talk(_M):
-    """Talk spurts and pauses of a party."""
-
-    spurt_s: Dist = Field(default_factory=lambda: Dist(dist="uniform", low=1.0, high=5.0))
-    pause_s: Dist = Field(default_factory=lambda: Dist(dist="uniform", low=0.3, high=1.5))
-
-
-class MixEntry(_M):
-    """One template of the mix, its weight and (conferences) its participant count."""
-
-    template: Literal["voicemail", "dual_dial", "payment_pause", "outbound_record", "conference"]
-    weight: float = Field(default=1.0, gt=0, le=1e6, allow_inf_nan=False)
-    participants: int = Field(default=3, ge=2, le=10)
-
-
-class Traffic(_M):
-    """The ``traffic`` section of a scenario."""
-
-    calls: int | None = Field(default=None, ge=1, le=MAX_UNITS)
-    span_s: float | None = Field(default=None, gt=0, le=MAX_START_S, allow_inf_nan=False)
-    arrivals: Arrivals = Field(default_factory=Arrivals)
-    call_seconds: Dist = Field(default_factory=lambda: Dist(value=60.0))
-    talk: Talk = Field(default_factory=Talk)
-    mix: list[MixEntry] = Field(min_length=1)
-    callback_url: str | None = None
-
-    @model_validator(mode="after")
-    def _bounded(self) -> Traffic:
-        if self.calls is None and self.span_s is not None:
-            per_s = self.arrivals.rate_per_s if self.arrivals.process == "poisson" else 1 / self.arrivals.interval_s
-            if self.span_s * per_s > MAX_UNITS:
-                raise ValueError(f"span_s {self.span_s} at {per_s:g} calls per second makes more than "
-                                 f"{MAX_UNITS:,} calls; shorten span_s or lower the arrival rate")
-        return self
+           "expand_units", "talker_bank", "unit_starts"]
 
 
 @lru_cache(maxsize=4)
 def talker_bank(seed: int) -> tuple[np.ndarray, ...]:
-    """Eight synthetic voices of 180 s each (int16, 8 kHz), seeded by the scenario."""
+    """The shared voices of a scenario's traffic.
+
+    Parameters
+    ----------
+    seed : int
+        The scenario's seed (voice ``v`` is seeded ``seed * 1000 + v``).
+
+    Returns
+    -------
+    tuple of numpy.ndarray
+        ``BANK_VOICES`` (8) voices, each ``(BANK_SECONDS * 8000,)`` int16 at 8000 Hz
+        (180 s of speech-like audio at -20 dBFS, pitch 100 + 20 v Hz).
+    """
     return tuple(
         speech_like(BANK_SECONDS, seed=seed * 1000 + v, pitch_hz=100.0 + 20.0 * v, pauses=False, level_dbfs=-20.0)
         for v in range(BANK_VOICES)
     )
-
-
-def _talk(rng: np.random.Generator, talk: Talk, start: float, end: float, voice: int) -> list[dict[str, Any]]:
-    """Talker clips alternating with pauses over [start, end) seconds."""
-    clips = []
-    t = start
-    while t < end:
-        spurt = min(talk.spurt_s.draw(rng), end - t, 20.0)
-        if spurt > 0.05:
-            clips.append({"talker": {"voice": voice, "offset_s": round(float(rng.uniform(0, BANK_SECONDS - 21)), 3),
-                                     "seconds": round(spurt, 3)}, "at": round(t, 3)})
-        t += spurt + talk.pause_s.draw(rng)
-    return clips
-
-
-def _number(prefix: int, i: int, k: int = 0) -> str:
-    return f"+1{prefix:03d}{i:06d}{k}"
-
-
-def _unit(template: MixEntry, i: int, start: float, rng: np.random.Generator, tr: Traffic) -> tuple[list, dict]:
-    """The calls and parties of unit ``i``."""
-    call_s = max(10.0, tr.call_seconds.draw(rng))
-    cb = f' recordingStatusCallback="{tr.callback_url}"' if tr.callback_url else ""
-    caller, agent, app = _number(555, i), _number(666, i), "+15559990000"
-    v1, v2 = int(rng.integers(BANK_VOICES)), int(rng.integers(BANK_VOICES))
-    parties: dict[str, Any] = {}
-    calls: list[dict[str, Any]] = []
-    t = template.template
-    if t == "voicemail":
-        parties[caller] = {"audio": _talk(rng, tr.talk, 4.5, call_s - 6.0, v1)}
-        calls.append({"from": caller, "to": app, "start_s": start,
-                      "twiml": f'<Response><Say>Please leave a message after the beep.</Say><Record maxLength='
-                               f'"{int(call_s)}" action="https://app.example.com/done"{cb}/></Response>',
-                      "events": [{"at": call_s, "hangup": "caller"}]})
-    elif t in ("dual_dial", "payment_pause"):
-        answer = float(rng.uniform(1.0, 4.0))
-        parties[caller] = {"audio": _talk(rng, tr.talk, answer, call_s, v1)}
-        parties[agent] = {"audio": _talk(rng, tr.talk, 0.0, call_s - answer, v2), "answer_delay_s": answer,
-                          "hangup_after_s": call_s - answer}
-        if t == "dual_dial":
-            twiml = f'<Response><Start><Recording{cb}/></Start><Dial><Number>{agent}</Number></Dial></Response>'
-            events: list[dict[str, Any]] = []
-        else:
-            twiml = (f'<Response><Dial record="record-from-answer-dual"{cb}><Number>{agent}</Number></Dial>'
-                     "</Response>")
-            pause = round(call_s * float(rng.uniform(0.3, 0.5)), 3)
-            events = [{"at": pause, "rest": {"action": "update", "Status": "paused", "PauseBehavior": "skip"}},
-                      {"at": round(pause + call_s * 0.15, 3), "rest": {"action": "update", "Status": "in-progress"}}]
-        calls.append({"from": caller, "to": app, "start_s": start, "twiml": twiml, "events": events})
-    elif t == "outbound_record":
-        answer = float(rng.uniform(1.0, 6.0))
-        parties[caller] = {"audio": _talk(rng, tr.talk, 3.0, call_s - answer, v1), "answer_delay_s": answer,
-                           "hangup_after_s": call_s - answer}
-        rec: dict[str, Any] = {"Record": True, "RecordingChannels": "dual"}
-        if tr.callback_url:
-            rec["RecordingStatusCallback"] = tr.callback_url
-        calls.append({"from": app, "to": caller, "direction": "outbound-api", "start_s": start, "record": rec,
-                      "twiml": f'<Response><Say>This is a reminder from Acme.</Say><Pause length="{int(call_s)}"/>'
-                               "</Response>"})
-    else:
-        room = f"room-{i}"
-        for k in range(template.participants):
-            who = _number(777, i, k)
-            join = 0.0 if k == 0 else float(rng.uniform(0.5, MAX_JOIN_S))
-            parties[who] = {"audio": _talk(rng, tr.talk, 1.0, call_s - join, int(rng.integers(BANK_VOICES)))}
-            attrs = (f' record="record-from-start" endConferenceOnExit="true"{cb}' if k == 0
-                     else ' startConferenceOnEnter="false"')
-            calls.append({"from": who, "to": app, "start_s": round(start + join, 3),
-                          "twiml": f"<Response><Dial><Conference{attrs}>{room}</Conference></Dial></Response>",
-                          "events": [{"at": round(call_s - join, 3), "hangup": "caller"}]})
-    return calls, parties
-
-
-def unit_starts(tr: Traffic, seed: int) -> np.ndarray:
-    """Start time (s) of every unit: cumulative seeded gaps (Poisson) or a fixed step;
-    as many units as ``calls``, or all that start within ``span_s``."""
-    n = tr.calls if tr.calls is not None else None
-    if tr.arrivals.process == "fixed":
-        if n is None:
-            assert tr.span_s is not None
-            n = int(tr.span_s // tr.arrivals.interval_s) + 1
-        return np.round(np.arange(n) * tr.arrivals.interval_s, 3)
-    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(2,)))
-    if n is None:
-        assert tr.span_s is not None
-        n = int(tr.span_s * tr.arrivals.rate_per_s * 2 + 100)
-    gaps = rng.exponential(1.0 / tr.arrivals.rate_per_s, size=n)
-    gaps[0] = 0.0
-    starts = np.round(np.cumsum(gaps), 3)
-    return starts if tr.span_s is None else starts[starts <= tr.span_s]
-
-
-def check_starts(tr: Traffic, seed: int) -> None:
-    """Check that every unit (and a conference's last join) starts by ``MAX_START_S``.
-
-    Parameters
-    ----------
-    tr : Traffic
-        The validated section.
-    seed : int
-        The scenario's seed.
-
-    Raises
-    ------
-    ValueError
-        The last unit would start too late (the message says what to change).
-    """
-    starts = unit_starts(tr, seed)
-    if starts.shape[0] and float(starts[-1]) + MAX_JOIN_S > MAX_START_S:
-        raise ValueError(f"the last of {starts.shape[0]:,} calls would start at {float(starts[-1]):,.0f} s, later "
-                         f"than {MAX_START_S - MAX_JOIN_S:,.0f} s (30 days); raise the arrival rate or "
-                         "lower calls / span_s")
-
-
-def expand_units(tr: Traffic, seed: int, units: range, starts: np.ndarray) -> tuple[list, dict]:
-    """The calls (each with its ``index``: ``UNIT_INDEX_BASE + 16 * unit + k``) and
-    parties of ``units``; unit ``i`` draws from ``SeedSequence(seed, spawn_key=(3, i))``."""
-    weights = np.array([m.weight for m in tr.mix], dtype=np.float64)
-    weights /= weights.sum()
-    calls: list[tuple[int, dict[str, Any]]] = []
-    parties: dict[str, Any] = {}
-    for i in units:
-        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(3, i)))
-        entry = tr.mix[int(rng.choice(len(tr.mix), p=weights))]
-        unit_calls, unit_parties = _unit(entry, i, float(starts[i]), rng, tr)
-        calls += [(UNIT_INDEX_BASE + 16 * i + k, c) for k, c in enumerate(unit_calls)]
-        parties.update(unit_parties)
-    return calls, parties
-
-
-#: Call index of a traffic unit's first call (explicit calls keep 0, 1, 2, ...).
-UNIT_INDEX_BASE = 1 << 24
-
-
-def traffic_of(data: dict[str, Any]) -> Traffic:
-    """The validated ``traffic`` section (``calls`` 100 when neither calls nor span)."""
-    tr = Traffic.model_validate(data["traffic"])
-    if tr.calls is None and tr.span_s is None:
-        tr = tr.model_copy(update={"calls": 100})
-    return tr
-
-
-def expand_traffic(data: dict[str, Any], *, source: str = "<dict>") -> dict[str, Any]:
-    """Replace ``traffic`` by concrete ``calls`` and ``parties`` (after any listed calls).
-    Raises pydantic's ValidationError for
-    an invalid section (the loader turns it into a ScenarioError naming the field).
-    Batches do not expand: each shard expands its own units (:func:`expand_units`)."""
-    tr = traffic_of(data)
-    seed = int(data.get("seed", 0))
-    starts = unit_starts(tr, seed)
-    unit_calls, parties = expand_units(tr, seed, range(starts.shape[0]), starts)
-    out = {k: v for k, v in data.items() if k != "traffic"}
-    out["calls"] = list(data.get("calls") or []) + [{**c, "index": i} for i, c in unit_calls]
-    out["parties"] = {**dict(data.get("parties") or {}), **parties}
-    return out
