@@ -12,6 +12,8 @@ builtin that matches it, so ``except ValueError`` keeps working::
     ├── OutputError(OSError)               the output folder: held by another run, stale or
     │                                      corrupt shards, not writable, full
     ├── ClusterError(ConnectionError)      the Dask scheduler cannot be reached
+    ├── MissingExtraError(ImportError)     an optional dependency is not installed; names
+    │                                      the extra (pip install 'recsim[plot]')
     └── ApiError                           a Twilio REST error: code, HTTP status
         ├── NotFoundError(LookupError)     20404
         └── InvalidRequestError(ValueError) 21220, 16108, 16114, 16113, ...
@@ -34,6 +36,7 @@ __all__ = [
     "ClusterError",
     "InvalidAudioError",
     "InvalidRequestError",
+    "MissingExtraError",
     "NotFoundError",
     "OutputError",
     "RecsimError",
@@ -90,6 +93,15 @@ class OutputError(RecsimError, OSError):
 
 class ClusterError(RecsimError, ConnectionError):
     """A Dask scheduler cannot be reached (the message names the address)."""
+
+
+class MissingExtraError(RecsimError, ImportError):
+    """A feature needs an optional dependency that is not installed.
+
+    Subclasses :class:`ImportError`, so ``except ImportError`` keeps working. The
+    message names the feature, the extra and the pip command that installs it
+    (raised by ``recsim._extras.require``).
+    """
 
 
 class ApiError(RecsimError):
