@@ -273,14 +273,16 @@ class TwilioPlatform:
 
     def _talker(self, address: str | None) -> None:
         """Give a number or client with no party in the scenario a seeded synthetic
-        talker (speech-like audio for :data:`TALKER_SECONDS`), so its calls carry audio."""
+        talker (speech-like audio for :data:`TALKER_SECONDS` from its answer), so its calls
+        carry audio; it answers at once, as a number with no party does."""
         if not address:
             return
         for scenario in [self.backend.base, *(s.scenario for s in self.backend.sims.values())]:
             if address not in scenario.parties:
                 seed = int.from_bytes(hashlib.sha256(address.encode()).digest()[:4], "big")
                 scenario.parties[address] = PartySpec.model_validate(
-                    {"audio": [{"synthetic": {"seconds": TALKER_SECONDS, "seed": seed}}]})
+                    {"audio": [{"synthetic": {"seconds": TALKER_SECONDS, "seed": seed}}],
+                     "answer_delay_s": 0.0})
 
     def _api_json(self, method: str, path: str) -> Any:
         token = f"{self.account_sid}:{self.auth_token}"

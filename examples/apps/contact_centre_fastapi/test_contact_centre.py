@@ -20,11 +20,11 @@ def test_the_card_number_is_not_recorded(twilio_platform, monkeypatch):
     client = Client(twilio_platform.account_sid, twilio_platform.auth_token)
     call = client.calls.create(to="+15550001111", from_="+15559990000", url="https://cc.example/voice")
 
-    twilio_platform.advance(10)                      # answered at 2 s: 8 s recorded
+    twilio_platform.advance(10)                      # answered at once: 10 s recorded
     sid = contact_centre.pause_for_card(call.sid)
     twilio_platform.advance(6)                       # 6 s of card number: skipped
     assert contact_centre.resume_after_card(call.sid) == "in-progress"
-    twilio_platform.run_until_idle()                 # the call hangs up at 42 s
+    twilio_platform.run_until_idle()                 # the app hangs up at 40 s
 
     rec = client.recordings(sid).fetch()
     assert rec.status == "completed" and rec.channels == 2

@@ -1,0 +1,91 @@
+"""Issue 11: README's ``recsim serve`` flow (one call, a dual recording, pause with skip,
+resume with Twilio.CURRENT, stop, fetch, WAV download) in-process with
+``recsim.mock_twilio`` versus the same flow against ``recsim serve`` on loopback, in the
+same run. Goals: in-process at least 20x faster, and under 50 ms per flow.
+
+Run: ``python -m pytest benchmarks/test_mock_bench.py --benchmark-enable
+--benchmark-json=PATH`` (the ratio is in ``extra_info`` of the in-process benchmark).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from twilio.rest import Client
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from servers import UvicornThread, WebhookApp  # noqa: E402
+
+from recsim.server import build  # noqa: E402
+from recsim.testing import mock_twilio  # noqa: E402
+
+AC, TOKEN = "AC" + "b" * 32, "bench-token"
+TWIML = "<Response><Pause length='600'/></Response>"
+_times: dict[str, float] = {}
+
+
+def flow(client: Client, advance: Callable[[float], Any], get: Callable[[str], bytes], voice_url: str) -> None:
+    """README's flow; asserts its outcome so a broken platform cannot look fast."""
+    call = client.calls.create(to="+15550001111", from_="+15559990000", url=voice_url)
+    advance(2)
+    rec = client.calls(call.sid).recordings.create(recording_channels="dual")
+    advance(5)
+    client.calls(call.sid).recordings(rec.sid).update(status="paused", pause_behavior="skip")
+    advance(3)
+    client.calls(call.sid).recordings("Twilio.CURRENT").update(status="in-progress")
+    advance(4)
+    client.calls(call.sid).recordings(rec.sid).update(status="stopped")
+    advance(3)
+    done = client.recordings(rec.sid).fetch()
+    assert (done.status, done.duration, done.channels) == ("completed", "9", 2)
+    assert len(get(done.uri[:-5] + ".wav")) == 44 + 9 * 8000 * 2 * 2
+
+
+def _wsgi_twiml(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+    start_response("200 OK", [("Content-Type", "text/xml")])
+    return [TWIML.encode()]
+
+
+def _in_process() -> None:
+    with mock_twilio(account_sid=AC, auth_token=TOKEN) as platform:
+        platform.route("https://my-app.example", _wsgi_twiml)
+        client = Client(AC, TOKEN)
+        flow(client, platform.advance, lambda path: httpx.get("https://api.twilio.com" + path).content,
+             "https://my-app.example/voice")
+
+
+@pytest.mark.benchmark(group="mock")
+def test_flow_against_recsim_serve_on_loopback(benchmark: Any, tmp_path: Path) -> None:
+    """The baseline: a live uvicorn server on 127.0.0.1 and a webhook app on another port."""
+    hook = WebhookApp(twiml=TWIML).start()
+    app, _backend, sender = build(accounts={AC: TOKEN}, media_dir=tmp_path / "media")
+    try:
+        with UvicornThread(app) as server, httpx.Client(base_url=server.url, auth=(AC, TOKEN)) as http:
+            client = Client(AC, TOKEN)
+            client.api.base_url = server.url
+
+            def once() -> None:
+                http.post("/recsim/reset")
+                flow(client, lambda s: http.post("/recsim/clock/advance", json={"seconds": s}),
+                     lambda path: http.get(path).content, hook.url + "/twiml")
+
+            benchmark.pedantic(once, rounds=10, iterations=1, warmup_rounds=1)
+    finally:
+        sender.close()
+        hook.stop()
+    _times["loopback"] = benchmark.stats.stats.median if benchmark.stats else 0.0
+
+
+@pytest.mark.benchmark(group="mock")
+def test_flow_in_process(benchmark: Any) -> None:
+    """recsim.mock_twilio: platform created, flow run and platform closed, per round."""
+    benchmark.pedantic(_in_process, rounds=30, iterations=1, warmup_rounds=2)
+    median = benchmark.stats.stats.median if benchmark.stats else 0.0
+    benchmark.extra_info["median_ms"] = round(median * 1000, 2)
+    if _times.get("loopback") and median:
+        benchmark.extra_info["speedup_vs_loopback"] = round(_times["loopback"] / median, 1)
