@@ -9,9 +9,11 @@ downmix (the dual original is kept as ``stored``, 002).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
 
-from recsim.audio import compose, downmix, trim_silence
+from recsim.audio import SAMPLE_RATE, compose, downmix, trim_silence
 from recsim.sim.media import cut, to_sample
 from recsim.sim.recording import Assembly, Recording
 from recsim.values import SegmentKind, Track
@@ -29,6 +31,43 @@ def _render(rec: Recording, a: int, b: int) -> np.ndarray:
     if o.track is Track.OUTBOUND:
         return leg.outbound.render(a, b)
     return compose(leg.inbound.render(a, b), leg.outbound.render(a, b), track="both", channels="dual")
+
+
+@dataclass
+class _Collected:
+    """The parts of the untrimmed samples in order, and the sample accounting."""
+
+    parts: list[np.ndarray] = field(default_factory=list)
+    pieces: list[tuple[int, float, float]] = field(default_factory=list)
+    span: int = 0
+    skipped: int = 0
+    removed: int = 0
+    n: int = 0
+
+    def add(self, part: np.ndarray, t0: float, t1: float) -> None:
+        """Append ``part``, which carries simulated time ``[t0, t1)`` s."""
+        self.parts.append(part)
+        self.pieces.append((self.n, t0, t1))
+        self.n += part.shape[0]
+
+
+def _collect(rec: Recording, holes: list[tuple[int, int]], nch: int) -> _Collected:
+    """Walk the segments: captured audio minus ``holes`` (no-media sample spans),
+    digital zeros for paused-silence, nothing for paused-skip."""
+    acc = _Collected()
+    for kind, t0, t1 in rec.segments:
+        s0, s1 = to_sample(t0), to_sample(t1)
+        acc.span += s1 - s0
+        if kind == SegmentKind.PAUSED_SKIP:
+            acc.skipped += s1 - s0
+        elif kind == SegmentKind.PAUSED_SILENCE:
+            acc.add(np.zeros((s1 - s0,) if nch == 1 else (s1 - s0, 2), dtype=np.int16), t0, t1)
+        else:
+            kept = cut(s0, s1, holes)
+            for p0, p1 in kept:
+                acc.add(_render(rec, p0, p1), p0 / SAMPLE_RATE, p1 / SAMPLE_RATE)
+            acc.removed += (s1 - s0) - sum(p1 - p0 for p0, p1 in kept)
+    return acc
 
 
 def assemble(
@@ -57,20 +96,8 @@ def assemble(
         ``span - skipped - no_media - trimmed == len(samples)``.
     """
     nch = 2 if rec.options.track is Track.BOTH else 1
-    holes = sorted((to_sample(a), to_sample(b)) for a, b in no_media)
-    parts: list[np.ndarray] = []
-    span = skipped = removed = 0
-    for kind, t0, t1 in rec.segments:
-        s0, s1 = to_sample(t0), to_sample(t1)
-        span += s1 - s0
-        if kind == SegmentKind.PAUSED_SKIP:
-            skipped += s1 - s0
-        elif kind == SegmentKind.PAUSED_SILENCE:
-            parts.append(np.zeros((s1 - s0,) if nch == 1 else (s1 - s0, 2), dtype=np.int16))
-        else:
-            for p0, p1 in cut(s0, s1, holes):
-                parts.append(_render(rec, p0, p1))
-            removed += (s1 - s0) - sum(p1 - p0 for p0, p1 in cut(s0, s1, holes))
+    acc = _collect(rec, sorted((to_sample(a), to_sample(b)) for a, b in no_media), nch)
+    parts, span, skipped, removed = acc.parts, acc.span, acc.skipped, acc.removed
     empty = np.zeros((0,) if nch == 1 else (0, 2), dtype=np.int16)
     samples = np.concatenate(parts) if len(parts) > 1 else (parts[0] if parts else empty)
     untrimmed = samples.shape[0]
@@ -91,4 +118,5 @@ def assemble(
         trimmed=untrimmed - samples.shape[0],
         silent=silent,
         trim_start=t_start if rec.options.trim else 0,
+        pieces=acc.pieces,
     )

@@ -14,7 +14,7 @@ Then trim-silence (leading and trailing only) and the duration in whole seconds.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -45,6 +45,9 @@ class Assembly:
     silent: bool
     dropped: bool = False  # samples released after writing (bounded memory)
     trim_start: int = 0  # first kept sample of the untrimmed samples
+    #: ``(first sample, t0, t1)`` of each part of the untrimmed samples, in order: maps a
+    #: sample of the recording back to simulated time (captured or paused-silence).
+    pieces: list[tuple[int, float, float]] = field(default_factory=list)
 
     def drop(self) -> None:
         """Release the samples (media is on disk): keep memory bounded by the calls in

@@ -51,24 +51,7 @@ def parse_dial(ctx: Ctx, el: ET.Element, path: str) -> Dial:
         "recordingConfigurationId"))
     a = el.attrib
     kw: dict[str, object] = {}
-    targets: list[DialTarget] = []
-    if (el.text or "").strip():
-        targets.append(DialTarget(el.text.strip()))  # type: ignore[union-attr]
-    for i, child in enumerate(el, 1):
-        cpath = f"{path}/{child.tag}[{i}]"
-        text = (child.text or "").strip()
-        if child.tag == "Number":
-            if not text:
-                raise ctx.error(cpath, "<Number> needs a phone number")
-            targets.append(DialTarget(text))
-        elif child.tag == "Client":
-            if not text:
-                raise ctx.error(cpath, "<Client> needs an identity")
-            targets.append(DialTarget(text if text.startswith("client:") else f"client:{text}"))
-        elif child.tag == "Conference":
-            kw["conference"] = _conference(ctx, child, cpath)
-        else:
-            raise ctx.error(cpath, f"<{child.tag}> is not allowed in <Dial>; allowed nouns: Number, Client, Conference")
+    targets = _targets(ctx, el, path, kw)
     if not targets and "conference" not in kw:
         raise ctx.error(path, "<Dial> needs a number, a <Number>, a <Client> or a <Conference>")
     if targets and "conference" in kw:
@@ -97,6 +80,30 @@ def parse_dial(ctx: Ctx, el: ET.Element, path: str) -> Dial:
         kw["trim"] = Trim(choice(ctx, path, "trim", a["trim"], TRIMS))
     recording_cb(ctx, el, path, kw)
     return Dial(**kw)  # type: ignore[arg-type]
+
+
+def _targets(ctx: Ctx, el: ET.Element, path: str, kw: dict[str, object]) -> list[DialTarget]:
+    """The numbers and clients of ``<Dial>`` (its text and nouns); a ``<Conference>``
+    goes into ``kw``."""
+    targets: list[DialTarget] = []
+    if (el.text or "").strip():
+        targets.append(DialTarget(el.text.strip()))  # type: ignore[union-attr]
+    for i, child in enumerate(el, 1):
+        cpath = f"{path}/{child.tag}[{i}]"
+        text = (child.text or "").strip()
+        if child.tag == "Number":
+            if not text:
+                raise ctx.error(cpath, "<Number> needs a phone number")
+            targets.append(DialTarget(text))
+        elif child.tag == "Client":
+            if not text:
+                raise ctx.error(cpath, "<Client> needs an identity")
+            targets.append(DialTarget(text if text.startswith("client:") else f"client:{text}"))
+        elif child.tag == "Conference":
+            kw["conference"] = _conference(ctx, child, cpath)
+        else:
+            raise ctx.error(cpath, f"<{child.tag}> is not allowed in <Dial>; allowed nouns: Number, Client, Conference")
+    return targets
 
 
 def _conference(ctx: Ctx, el: ET.Element, path: str) -> ConferenceNoun:
