@@ -222,19 +222,10 @@ class Store:
             return None
         return rec
 
-    def query(
-        self,
-        account_sid: str,
-        *,
-        now: float,
-        call_sid: str | None = None,
-        conference_sid: str | None = None,
-        created_from: float | None = None,
-        created_to: float | None = None,
-        include_deleted: bool = False,
-        limit: int = 50,
-        offset: int = 0,
-    ) -> list[dict[str, Any]]:
+    def query(self, account_sid: str, *, now: float, call_sid: str | None = None,
+              conference_sid: str | None = None, created_from: float | None = None,
+              created_to: float | None = None, include_deleted: bool = False, limit: int = 50,
+              offset: int = 0) -> list[dict[str, Any]]:
         """Recordings of an account, newest first, filtered; ``created_from`` inclusive,
         ``created_to`` exclusive (unix seconds)."""
         sql = "SELECT resource FROM recordings WHERE account_sid=?"
@@ -278,23 +269,9 @@ class Store:
     # ----------------------------------------------------------------- media
     def save_media(self, sid: str, samples: np.ndarray, dual: np.ndarray | None, *,
                    account_sid: str | None = None) -> None:
-        """Encode and write the stored format and, if any, the dual original
-        (:meth:`write_media`).
-
-        Parameters
-        ----------
-        sid : str
-            RE sid: the files are ``{sid}.wav`` and ``{sid}.dual.wav``.
-        samples, dual : numpy.ndarray
-            int16 at 8000 Hz, ``(n,)`` or ``(n, 2)``; ``dual`` ``(n, 2)`` or None.
-        account_sid : str, optional
-            The owner: refuse when the row of ``sid`` is another account's or finished.
-
-        Raises
-        ------
-        StoreConflictError, OutputError
-            As :meth:`write_media`.
-        """
+        """Encode ``samples`` and ``dual`` (int16 at 8000 Hz, ``(n,)`` or ``(n, 2)``;
+        ``dual`` ``(n, 2)`` or None) as WAV and write them: :meth:`write_media`, with its
+        ``account_sid`` check and its errors (StoreConflictError, OutputError)."""
         self.write_media(sid, encode(samples, "wav"), None if dual is None else encode(dual, "wav"),
                          account_sid=account_sid)
 
