@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from recsim.sim.leg import Leg
-from recsim.values import Source
 
 if TYPE_CHECKING:
     import simpy
@@ -56,7 +55,3 @@ class Call:
     document_history: list[tuple[str, str]] = field(default_factory=list)
     process: simpy.Process | None = None
     legs: list[Leg] = field(default_factory=list)
-
-    def active_recordings(self) -> list[Recording]:
-        """Recordings in progress or paused, that REST controls may address."""
-        return [r for r in self.recordings if r.active and r.options.source is not Source.RECORD_VERB]

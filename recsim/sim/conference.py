@@ -66,9 +66,9 @@ class Conference:
     started_at: float | None = None
     ended_at: float | None = None
     starter: Participant | None = None
-    mix: Stream = field(default_factory=lambda: Stream("conference-mix"))
-    others: Stream = field(default_factory=lambda: Stream("conference-others"))
-    starter_voice: Stream = field(default_factory=lambda: Stream("conference-starter"))
+    mix: Stream = field(default_factory=Stream)
+    others: Stream = field(default_factory=Stream)
+    starter_voice: Stream = field(default_factory=Stream)
     recordings: list[Recording] = field(default_factory=list)
     _links: dict[str, list[list]] = field(default_factory=dict)
 
@@ -113,7 +113,3 @@ class Conference:
         else:
             leg.inbound = self.mix
         return leg
-
-    def participant(self, leg: Leg) -> Participant | None:
-        """The participant of ``leg``, if in the conference."""
-        return next((p for p in self.participants if p.leg is leg), None)

@@ -40,8 +40,8 @@ class Leg:
     from_: str
     to: str
     direction: str
-    inbound: Stream = field(default_factory=lambda: Stream("inbound"))
-    outbound: Stream = field(default_factory=lambda: Stream("outbound"))
+    inbound: Stream = field(default_factory=Stream)
+    outbound: Stream = field(default_factory=Stream)
     answered_at: float | None = None
     ended_at: float | None = None
     no_media: list[tuple[float, float]] = field(default_factory=list)

@@ -51,8 +51,7 @@ class Stream:
         (a bridge; ``stop_sample`` moves when the bridge ends).
     """
 
-    def __init__(self, name: str = "") -> None:
-        self.name = name
+    def __init__(self) -> None:
         self.clips: list[tuple[int, np.ndarray]] = []
         self.links: list[list] = []
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from recsim.audio import SAMPLE_RATE
-from recsim.sim.lifecycle import transition
+from recsim.sim.lifecycle import ACTIVE, transition
 from recsim.sim.media import cut, to_sample
 from recsim.sim.options import CallbackSpec, RecordingOptions
 from recsim.values import PauseBehavior, SegmentKind, Source, Status
@@ -106,7 +106,7 @@ class Recording:
     @property
     def active(self) -> bool:
         """In-progress or paused."""
-        return self.status in (Status.IN_PROGRESS, Status.PAUSED)
+        return self.status in ACTIVE
 
     def _close(self, t: float) -> None:
         seg = self.segments[-1]
