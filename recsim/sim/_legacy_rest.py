@@ -1,6 +1,6 @@
-"""TEMPORARY (issue 12): a copy of :func:`recsim.api.scenario_rest.respond`, the default
+"""TEMPORARY (issue 12): a copy of :func:`recsim.rest_steps.respond`, the default
 responder of :class:`~recsim.sim.simulation.Simulation` only until runner, batch and the
-backend build their simulations with :func:`recsim.api.scenario_rest.simulation`; then
+backend build their simulations with :func:`recsim.rest_steps.simulation`; then
 this module is deleted (``sim/`` builds no HTTP paths or status codes, DESIGN.md).
 """
 

@@ -5,7 +5,7 @@ The simulator decides what happens and raises domain errors
 (:class:`~recsim.errors.ApiError` subclasses with Twilio's codes); it builds no HTTP
 path, status code or response body. A scenario's timed REST steps run at their time and
 hand the request and its outcome to a :class:`RestResponder`, which the api layer
-provides (:mod:`recsim.api.scenario_rest`) to record the response as an event.
+provides (:mod:`recsim.rest_steps`) to record the response as an event.
 """
 
 from __future__ import annotations

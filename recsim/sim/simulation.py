@@ -9,7 +9,7 @@ the :class:`~recsim.sim.conferences.Conferences`, the
 (a completion hook of the recorder) and the call process running the TwiML interpreter.
 
 A scenario's timed REST steps report to a :class:`~recsim.sim.controls.RestResponder`;
-:func:`recsim.api.scenario_rest.simulation` builds a simulation with the api layer's
+:func:`recsim.rest_steps.simulation` builds a simulation with the api layer's
 responder, which records them as ``api-response`` events.
 """
 

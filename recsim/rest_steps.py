@@ -6,7 +6,9 @@ time and reports the typed request and its outcome
 platform's answer would have: the request path
 (``/2010-04-01/Accounts/{AccountSid}/Calls/{CallSid}/Recordings[/{Sid}].json``, or
 ``.../Conferences/{ConferenceSid}/...``), the HTTP status (201 created, 200 updated,
-the error's status) and the body, recorded as one ``api-response`` event.
+the error's status) and the body, recorded as one ``api-response`` event. It sits
+between runner/batch and the simulator (no HTTP framework; ``sim/`` builds no HTTP
+paths or status codes, DESIGN.md).
 """
 
 from __future__ import annotations
