@@ -103,8 +103,8 @@ def test_callback_events_parse_once(value: Any, expected: tuple[str, ...]) -> No
 
 @pytest.mark.parametrize("value", ["", "failed", "Completed", "completed nope", []])
 def test_callback_events_refuse_naming_the_allowed(value: Any) -> None:
-    with pytest.raises(InvalidRequestError, match="recordingStatusCallbackEvent: .* allowed; expected space-sep"
-                                                  "arated values of in-progress, completed, absent"):
+    with pytest.raises(InvalidRequestError, match=r"recordingStatusCallbackEvent: .* allowed; expected space-sep"
+                                                  r"arated values of in-progress, completed, absent"):
         callback_events(value)
 
 
