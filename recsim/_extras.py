@@ -7,12 +7,13 @@
     plot        recsim run --plot, recsim plot, recsim.plots   matplotlib
     transcribe  <Record transcribe="true"> (PocketSphinx)      pocketsphinx
     dask        recsim run --dask ADDRESS                      dask[distributed]
+    mock        recsim.testing (mock_twilio, pytest plugin)    server + responses, respx, aioresponses, twilio
     all         all of the above
 
 The module that needs an optional dependency imports it with :func:`require` where it
 is first used (the one allowed kind of deferred import), so ``import recsim`` never pays
-for it and a missing one fails with :class:`MissingExtraError` naming the extra.
-This module imports nothing of recsim but :mod:`recsim.errors`.
+for it and a missing one fails with :class:`~recsim.errors.MissingExtraError` naming
+the extra. This module imports nothing of recsim but :mod:`recsim.errors`.
 """
 
 from __future__ import annotations
@@ -20,20 +21,12 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-from recsim.errors import RecsimError
+from recsim.errors import MissingExtraError
 
 __all__ = ["EXTRAS", "MissingExtraError", "require"]
 
 #: The extras of pyproject.toml that hold optional imports of recsim.
-EXTRAS = ("server", "plot", "transcribe", "dask")
-
-
-class MissingExtraError(RecsimError, ImportError):
-    """A feature needs an optional dependency that is not installed.
-
-    Subclasses :class:`ImportError`, so ``except ImportError`` keeps working. The
-    message names the feature, the extra and the pip command that installs it.
-    """
+EXTRAS = ("server", "plot", "transcribe", "dask", "mock")
 
 
 def require(module: str, *, extra: str, feature: str) -> ModuleType:

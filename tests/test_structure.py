@@ -103,7 +103,7 @@ def test_missing_extra_names_the_extra_and_the_command() -> None:
 
 def test_require_rejects_an_unknown_extra() -> None:
     """A misspelt extra is a programming error: ValueError naming the allowed ones."""
-    with pytest.raises(ValueError, match="'plots' is not one of server, plot, transcribe, dask"):
+    with pytest.raises(ValueError, match="'plots' is not one of server, plot, transcribe, dask, mock"):
         require("json", extra="plots", feature="a test")
 
 
