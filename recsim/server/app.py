@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, cast
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -23,7 +23,15 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from recsim.api import Backend
-from recsim.errors import ApiError, InvalidRequestError, NotFoundError, OutputError, RecsimError
+from recsim.errors import (
+    ApiError,
+    InvalidRequestError,
+    NotFoundError,
+    OutputError,
+    RecsimError,
+    ValidationErrorLike,
+    validation_problems,
+)
 from recsim.server import render
 from recsim.server.urls import routers
 
@@ -74,7 +82,8 @@ async def _recsim_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    return render.error(InvalidRequestError(20001, f"Invalid request: {exc.errors()[0].get('msg')}"))
+    problem = validation_problems(cast(ValidationErrorLike, exc), limit=1)[0]  # errors() is a Sequence
+    return render.error(InvalidRequestError(20001, f"Invalid request: {problem}"))
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
