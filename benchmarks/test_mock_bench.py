@@ -19,10 +19,10 @@ import pytest
 from twilio.rest import Client
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-from servers import UvicornThread, WebhookApp  # noqa: E402
+from servers import UvicornThread, WebhookApp
 
-from recsim.server import build  # noqa: E402
-from recsim.testing import mock_twilio  # noqa: E402
+from recsim.server import build
+from recsim.testing import mock_twilio
 
 AC, TOKEN = "AC" + "b" * 32, "bench-token"
 TWIML = "<Response><Pause length='600'/></Response>"
