@@ -23,6 +23,7 @@ from typing import Any
 
 from recsim.errors import NotFoundError, ScenarioError, TwimlError
 from recsim.outputs import encode, recording_json, recording_outputs
+from recsim.rest_steps import simulation
 from recsim.scenario import Scenario
 from recsim.sids import SidFactory
 from recsim.sim.callbacks import Event
@@ -98,7 +99,7 @@ class BackendState:
         stored configurations."""
         sc = self.base.model_copy(update={
             "account": self.base.account.model_copy(update={"sid": account_sid}), "calls": [], "epoch": epoch})
-        sim = Simulation(sc, sink=_Forward(self, account_sid))
+        sim = simulation(sc, sink=_Forward(self, account_sid))  # timed REST steps answer as the API does
         sim.new_sids = self._sid_issuer(account_sid)
         sim.on_complete = lambda rec: self._completed(account_sid, rec)
         sim.on_update = lambda rec: self._save(account_sid, rec)
