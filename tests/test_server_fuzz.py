@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from recsim import scenario_from_dict
 from recsim.server import build
+from recsim.server.urls import API
 
 AC = "AC" + "3" * 32
 TOKEN = "fuzz"
@@ -136,3 +137,19 @@ def test_unauthenticated_everywhere(setup: Any, tmp_path: Path) -> None:
                          ("POST", f"{V1}/Calls/{call_sid}/Recordings.json"), ("GET", "/v2/Configurations/Recording")]:
         r = client.request(method, path, auth=(AC, "bad"))
         assert r.status_code == 401 and r.json()["code"] == 20003, (method, path)
+
+
+def test_every_api_route_requires_credentials(setup: Any) -> None:
+    """Every row of the route table of Twilio's API (recsim.server.urls.API) answers 401,
+    code 20003, without credentials and with a wrong token: authentication is a
+    dependency of each route, not a call each handler must remember."""
+    client, _, call_sid, rec_sid = setup
+    values = {"account_sid": AC, "call_sid": call_sid, "conference_sid": "CF" + "0" * 32, "owner": "Calls",
+              "owner_sid": call_sid, "name": f"{rec_sid}.json", "sid": rec_sid, "ref": "none"}
+    assert len(API) >= 16
+    for route in API:
+        path = route.path.format(**values)
+        for auth in (None, (AC, "bad")):
+            r = client.request(route.method, path, auth=auth)
+            assert r.status_code == 401 and r.json()["code"] == 20003, (route.method, path, auth, r.text)
+            assert r.headers["www-authenticate"].startswith("Basic")
