@@ -1,0 +1,244 @@
+"""The ``recsim`` command line (argument parsing and printing only).
+
+    recsim run [SCENARIO] [--out DIR] [--format wav,mp3] [--plot] [--workers N | --dask ADDRESS] [--overwrite]
+    recsim plot RECORDING [--dir DIR]
+    recsim serve [--port 8080] [--clock realtime|manual] [--db FILE] [--account AC...:TOKEN]
+    recsim --version
+
+With no SCENARIO, ``run`` uses the bundled default scenario (examples/default.yaml).
+``serve`` starts the local REST emulator on 127.0.0.1.
+
+An error prints one line on stderr, ``recsim: error: <cause>; <what to do>`` (an invalid
+scenario: one line per problem), never a traceback, and exits with:
+
+====  =====================================================================================
+code  meaning
+====  =====================================================================================
+0     success
+2     invalid input: scenario (ScenarioError), TwiML (TwimlError), arguments, any other
+      RecsimError
+3     output folder problem (OutputError, or an OSError): held by another run, stale or
+      corrupt shards, not writable, disk full, ``--out`` is a file
+4     a call flow failed at run time (SimulationError); outputs left as they were
+5     the Dask scheduler cannot be reached (ClusterError)
+130   interrupted (Ctrl-C); outputs left as they were: run the same command again to resume
+====  =====================================================================================
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from types import ModuleType
+
+from rich.console import Console
+from rich.progress import Progress
+
+from recsim import batch
+from recsim._extras import require
+from recsim.audio import decode_wav
+from recsim.cli.parser import DEFAULT_ACCOUNT, parser
+from recsim.cli.printing import (
+    EXIT_CLUSTER,
+    EXIT_INPUT,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_OUTPUT,
+    EXIT_SIMULATION,
+    failure,
+    print_batch,
+    print_run,
+)
+from recsim.errors import OutputError
+from recsim.runner import run
+from recsim.scenario import Scenario, load_scenario
+
+__all__ = [
+    "EXIT_CLUSTER",
+    "EXIT_INPUT",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "EXIT_OUTPUT",
+    "EXIT_SIMULATION",
+    "default_scenario_path",
+    "main",
+]
+
+
+def default_scenario_path() -> Path:
+    """The bundled default scenario: in the installed package, or in the checkout.
+
+    Raises
+    ------
+    FileNotFoundError
+        Neither exists (a broken install).
+    """
+    pkg = Path(__file__).resolve().parents[1]  # recsim/
+    for candidate in (pkg / "_bundled" / "examples" / "default.yaml", pkg.parent / "examples" / "default.yaml"):
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError("the bundled default scenario (examples/default.yaml) is missing; reinstall recsim")
+
+
+def _plotting(feature: str) -> ModuleType:
+    """:mod:`recsim.plots` (matplotlib), or MissingExtraError naming ``recsim[plot]``."""
+    return require("recsim.plots", extra="plot", feature=feature)
+
+
+def _plots(out: Path, console: Console) -> None:
+    """``--plot``: DIR/plots/{RecordingSid}.png of every WAV, and summary.png."""
+    plots = _plotting("`recsim run --plot`")
+    (out / "plots").mkdir(exist_ok=True)
+    recordings = json.loads((out / "recordings.json").read_text())
+    timelines = plots.read_timelines(out)
+    for r in recordings:
+        media = out / "media" / f"{r['sid']}.wav"
+        if media.is_file():
+            plots.plot_recording(decode_wav(media.read_bytes()), timelines[r["sid"]],
+                                 out / "plots" / f"{r['sid']}.png")
+    plots.plot_summary(recordings, out / "plots" / "summary.png")
+    console.print(f"plots in {out / 'plots'}/")
+
+
+def _cmd_batch(args: argparse.Namespace, console: Console, scenario: Scenario, path: Path) -> int:
+    """``recsim run`` of a traffic scenario, or with --workers / --dask: a batch."""
+    out = Path(args.out)
+    fmts = args.format if "wav" in args.format else ("wav", *args.format)
+    t = time.perf_counter()
+    with Progress(console=console, transient=True, disable=args.quiet) as bar:
+        task = bar.add_task("shards", total=len(batch.plan_shards(scenario, args.shard_calls)))
+        res = batch.run_batch(scenario, out, workers=args.workers, formats=fmts, shard_calls=args.shard_calls,
+                        dask_address=args.dask, overwrite=args.overwrite,
+                        progress=lambda done, total: bar.update(task, completed=done))
+    elapsed = time.perf_counter() - t
+    if not args.quiet:
+        print_batch(console, res, path, out, elapsed)
+    if args.plot:
+        _plots(out, console)
+    return 0
+
+
+def _cmd_plot(args: argparse.Namespace, console: Console) -> int:
+    """``recsim plot RECORDING``: one recording's PNG."""
+    plots = _plotting("`recsim plot`")
+    target = Path(args.recording)
+    sid = target.stem.split(".")[0] if target.suffix else args.recording
+    out_dir = Path(args.dir) if args.dir else (target.parent.parent if target.suffix else Path("recsim-out"))
+    timelines = plots.read_timelines(out_dir)
+    if sid not in timelines:
+        raise FileNotFoundError(f"{sid}: not in {out_dir / 'timelines.jsonl'}")
+    media = out_dir / "media" / f"{sid}.wav"
+    if not media.is_file():
+        raise FileNotFoundError(f"{media}: no media (the recording is absent, or its WAV was not written)")
+    png = Path(args.png) if args.png else out_dir / "plots" / f"{sid}.png"
+    png.parent.mkdir(parents=True, exist_ok=True)
+    plots.plot_recording(decode_wav(media.read_bytes()), timelines[sid], png)
+    console.print(f"{png}")
+    return 0
+
+
+def _check_out(out: Path) -> None:
+    """Refuse at once an ``--out`` that exists and is not a folder.
+
+    Raises
+    ------
+    OutputError
+        ``out`` is a file (or another non-folder).
+    """
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"--out {out}: is a file, not a folder; give a folder (it is created if missing)")
+
+
+def _cmd_run(args: argparse.Namespace, console: Console) -> int:
+    """``recsim run``: one simulation, or a batch (:func:`_cmd_batch`)."""
+    _check_out(Path(args.out))
+    path = Path(args.scenario) if args.scenario else default_scenario_path()
+    scenario = load_scenario(path, expand=False)
+    if args.workers > 1 or args.dask or scenario.traffic is not None:
+        return _cmd_batch(args, console, scenario, path)
+    out = Path(args.out)
+    if args.plot and "wav" not in args.format:
+        args.format = ("wav", *args.format)
+    t = time.perf_counter()
+    if len(scenario.calls) > 20 and not args.quiet:
+        with Progress(console=console, transient=True) as bar:
+            task = bar.add_task("simulating calls", total=len(scenario.calls))
+            result = run(scenario, out_dir=out, formats=args.format, keep_samples=False, overwrite=args.overwrite,
+                         progress=lambda done, total: bar.update(task, completed=done))
+    else:
+        result = run(scenario, out_dir=out, formats=args.format, keep_samples=False, overwrite=args.overwrite)
+    elapsed = time.perf_counter() - t
+    simulated = sum(r.untrimmed_s for r in result.recordings)
+    if not args.quiet:
+        console.print(f"scenario: {path}")
+        print_run(console, result, len(scenario.calls), elapsed, simulated)
+    if args.plot:
+        _plots(out, console)
+    return 0
+
+
+def _cmd_serve(args: argparse.Namespace, console: Console) -> int:
+    """``recsim serve``: the REST emulator on ``--host:--port`` (``recsim[server]``)."""
+    uvicorn = require("uvicorn", extra="server", feature="`recsim serve`")
+    build = require("recsim.server", extra="server", feature="`recsim serve`").build
+    scenario = load_scenario(args.scenario) if args.scenario else None
+    accounts = dict(args.account or [DEFAULT_ACCOUNT])
+    app, _backend, sender = build(accounts=accounts, scenario=scenario, db=args.db, media_dir=args.media_dir,
+                                 clock=args.clock, speed=args.speed, media_auth=not args.no_media_auth,
+                                 webhook_timeout_s=args.webhook_timeout, webhook_retries=args.webhook_retries)
+    console.print(f"recsim serve on http://{args.host}:{args.port} ({args.clock} clock); accounts: "
+                  + ", ".join(f"{sid}:{token}" for sid, token in accounts.items()))
+    try:
+        uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
+    finally:
+        sender.close()
+    return 0
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    """Run the sub-command of ``args``; returns the exit status."""
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=150)
+    if args.command == "serve":
+        return _cmd_serve(args, console)
+    if args.command == "plot":
+        return _cmd_plot(args, console)
+    return _cmd_run(args, console)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``recsim`` command.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments (default ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        The exit status (see the table in the module docstring): 0 success, 2 invalid
+        input, 3 output folder problem, 4 a call flow failed, 5 Dask scheduler
+        unreachable, 130 interrupted. An error prints one line on stderr, no traceback.
+
+    Raises
+    ------
+    SystemExit
+        From argument parsing: status 2 for invalid arguments (one line on stderr), 0 for
+        ``--help`` and ``--version``.
+    """
+    args = parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except (KeyboardInterrupt, Exception) as exc:
+        failed = failure(exc)
+        if failed is None:
+            raise
+        status, message = failed
+        print(f"recsim: {message}", file=sys.stderr, flush=True)
+        return status
+

@@ -1,0 +1,7 @@
+"""``python -m recsim.cli``: the ``recsim`` command."""
+
+import sys
+
+from recsim.cli import main
+
+sys.exit(main())
