@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import voicemail_app as voicemail
 import pytest
+import voicemail_app as voicemail
 from twilio.rest import Client
 
 
