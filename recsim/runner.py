@@ -20,17 +20,20 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
 from recsim import runfolder
-from recsim.outputs import FolderTarget, RecordingWriter, validate_formats, write_run_files
+from recsim.outputs import FolderTarget, RecordingWriter, Rows, validate_formats, write_run_files
+from recsim.rest_steps import simulation
 from recsim.scenario import Scenario
 from recsim.sim.callbacks import Event, MemorySink
 from recsim.sim.simulation import Simulation
 
 __all__ = ["RecordingResult", "RunResult", "run"]
+
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -165,30 +168,44 @@ def run(
     """
     fmts = validate_formats(formats)
     sink = MemorySink()
-    sim = Simulation(scenario, sink=sink)
+    sim = simulation(scenario, sink=sink)
     sim.transcription_engine = transcription_engine
-    identity = runfolder.identity_of(scenario, fmts) if out_dir is not None else None
-    out = None
-    created = False
-    if identity is not None:
-        created = not Path(out_dir).exists()  # type: ignore[arg-type]
-        out, _ = runfolder.claim(out_dir, identity, overwrite=overwrite)  # type: ignore[arg-type]
-    try:
-        stage = runfolder.staging(out) if out is not None else None
+
+    def simulate(stage: Path | None) -> tuple[RecordingWriter, Rows]:
         writer = RecordingWriter(sim, fmts, FolderTarget(stage / "media") if stage is not None else None,
                                  keep_samples=keep_samples)
         _simulate(sim, scenario, progress)
-        rows, events, transcriptions = writer.finish(sink.events)
-        if out is not None and stage is not None and identity is not None:
-            write_run_files(stage, rows, events, transcriptions)
-            runfolder.commit(out, stage, identity)
-    except BaseException:
-        if out is not None:
-            runfolder.rollback(out, created=created)
-        raise
+        rows = writer.finish(sink.events)
+        if stage is not None:
+            write_run_files(stage, *rows)
+        return writer, rows
+
+    out = None
+    if out_dir is None:
+        writer, (rows, _, transcriptions) = simulate(None)
+    else:
+        out, (writer, (rows, _, transcriptions)) = _in_folder(out_dir, runfolder.identity_of(scenario, fmts),
+                                                              overwrite, simulate)
     return RunResult(recordings=[_result(r, writer.samples.get(r["sid"])) for r in rows], events=sink.events,
                      out_dir=out, account_sid=sim.account_sid,
                      transcriptions=[t["transcription"] for t in transcriptions])
+
+
+def _in_folder(out_dir: str | Path, identity: runfolder.RunIdentity, overwrite: bool,
+               body: Callable[[Path], _T]) -> tuple[Path, _T]:
+    """Claim ``out_dir`` for the run ``identity``, run ``body(stage)`` writing into a
+    staging folder, and move the staged outputs into place; on any failure the folder
+    is left as it was (:mod:`recsim.runfolder`)."""
+    created = not Path(out_dir).exists()
+    out, _ = runfolder.claim(out_dir, identity, overwrite=overwrite)
+    try:
+        stage = runfolder.staging(out)
+        result = body(stage)
+        runfolder.commit(out, stage, identity)
+    except BaseException:
+        runfolder.rollback(out, created=created)
+        raise
+    return out, result
 
 
 def _simulate(sim: Simulation, scenario: Scenario, progress: Callable[[int, int], None] | None) -> None:

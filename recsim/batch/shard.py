@@ -14,9 +14,9 @@ from typing import Any
 from recsim.batch.plan import Shard, shard_calls
 from recsim.errors import OutputError
 from recsim.outputs import FolderTarget, RecordingWriter, atomic_write
+from recsim.rest_steps import simulation
 from recsim.scenario import Scenario
 from recsim.sim.callbacks import MemorySink
-from recsim.sim.simulation import Simulation
 
 __all__ = ["load_shard", "run_shard"]
 
@@ -45,7 +45,7 @@ def run_shard(scenario: Scenario, shard: Shard, out_dir: str | Path, formats: tu
     stage.mkdir(parents=True)
     try:
         sink = MemorySink()
-        sim = Simulation(scenario, sink=sink, validate_calls=False)
+        sim = simulation(scenario, sink=sink, validate_calls=False)
         writer = RecordingWriter(sim, formats, FolderTarget(stage))
         for i, spec in calls:
             sim.add_call(i, spec)

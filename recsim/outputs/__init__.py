@@ -18,7 +18,15 @@ This package imports :mod:`recsim.sim` and :mod:`recsim.audio`, never the emulat
 """
 
 from recsim.outputs.media import FORMATS, MEDIA_TYPES, encode, validate_formats
-from recsim.outputs.rows import Rows, canonical_keys, finish_rows, recording_json, recording_row, with_callbacks
+from recsim.outputs.rows import (
+    Rows,
+    canonical_keys,
+    finish_rows,
+    recording_json,
+    recording_row,
+    transcription_json,
+    with_callbacks,
+)
 from recsim.outputs.target import PART_SUFFIX, FolderTarget, Target, atomic_write
 from recsim.outputs.writer import RecordingWriter, media_name, recording_outputs, write_run_files
 
@@ -38,6 +46,7 @@ __all__ = [
     "recording_json",
     "recording_outputs",
     "recording_row",
+    "transcription_json",
     "validate_formats",
     "with_callbacks",
     "write_run_files",

@@ -25,8 +25,10 @@ from recsim.sim.recording import Recording, timeline
 if TYPE_CHECKING:
     from recsim.sim.callbacks import Event
     from recsim.sim.simulation import Simulation
+    from recsim.sim.transcribe import Transcription
 
-__all__ = ["Rows", "canonical_keys", "finish_rows", "recording_json", "recording_row", "with_callbacks"]
+__all__ = ["Rows", "canonical_keys", "finish_rows", "recording_json", "recording_row",
+           "transcription_json", "with_callbacks"]
 
 #: (rows, events as ``{"key", "event"}``, transcriptions as ``{"key", "transcription"}``).
 Rows = tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]
@@ -83,6 +85,44 @@ def recording_json(rec: Recording, *, account_sid: str, epoch: dt.datetime) -> d
         "recsim_untrimmed_duration_s": (rec.assembly.untrimmed / SAMPLE_RATE
                                         if rec.assembly is not None else None),
         "recsim_track": rec.options.track,
+    }
+
+
+def transcription_json(tr: Transcription, *, account_sid: str, epoch: dt.datetime) -> dict[str, Any]:
+    """Render ``tr`` as the Transcription resource JSON, as the REST API returns it.
+
+    Parameters
+    ----------
+    tr : Transcription
+        Of a ``<Record transcribe="true">`` recording.
+    account_sid : str
+        AC sid of the account.
+    epoch : datetime
+        Wall-clock time of simulated time 0.
+
+    Returns
+    -------
+    dict
+        ``duration`` a string of whole seconds of the untrimmed recording (0 when its
+        assembly is gone), RFC 2822 dates, ``type`` fast, ``uri`` relative to
+        https://api.twilio.com.
+    """
+    a = tr.recording.assembly
+    duration = a.untrimmed - a.trimmed if a is not None else 0
+    return {
+        "account_sid": account_sid,
+        "api_version": API_VERSION,
+        "date_created": rfc2822(epoch, tr.created),
+        "date_updated": rfc2822(epoch, tr.updated or tr.created),
+        "duration": str(duration // SAMPLE_RATE),
+        "price": None,
+        "price_unit": "USD",
+        "recording_sid": tr.recording.sid,
+        "sid": tr.sid,
+        "status": tr.status,
+        "transcription_text": tr.text,
+        "type": "fast",
+        "uri": f"/{API_VERSION}/Accounts/{account_sid}/Transcriptions/{tr.sid}.json",
     }
 
 
@@ -181,5 +221,7 @@ def finish_rows(sim: Simulation, rows: list[dict[str, Any]], events: list[Event]
     order = sorted(range(len(events)), key=lambda i: event_keys[i])
     events[:] = [events[i] for i in order]
     evs = [{"key": event_keys[i], "event": e.to_json()} for i, e in zip(order, events, strict=True)]
-    trs = [{"key": rec_keys[t.recording.sid], "transcription": t.to_json(sim)} for t in sim.transcriptions.values()]
+    trs = [{"key": rec_keys[t.recording.sid],
+            "transcription": transcription_json(t, account_sid=sim.account_sid, epoch=sim.epoch)}
+           for t in sim.transcriptions.values()]
     return sorted(rows, key=lambda r: r["key"]), evs, sorted(trs, key=lambda t: t["key"])
