@@ -29,6 +29,7 @@ def test_readme_starts_with_the_two_commands() -> None:
     text = (ROOT / "README.md").read_text()
     commands = re.findall(r"^    (python3 -m pip install .*)$", text, re.M)
     assert commands[:2] == ['python3 -m pip install -e . && recsim run',
-                            'python3 -m pip install -e ".[dev]" && ruff check . && mypy && lint-imports && python3 -m pytest']
+                            'python3 -m pip install -e ".[dev]" && ruff check . && mypy && lint-imports '
+                            '&& python3 -m pytest']
     ci = (ROOT / ".ci" / "run").read_text()
     assert commands[1].split(" && ", 1)[1] in ci
