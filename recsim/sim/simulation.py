@@ -19,7 +19,6 @@ from collections.abc import Callable
 from typing import Any
 
 from recsim.scenario import CallSpec, RestCreate, RestUpdate, Scenario
-from recsim.sim._legacy_rest import legacy_responder
 from recsim.sim.call import Call
 from recsim.sim.call_flow import call_process
 from recsim.sim.callbacks import EventSink
@@ -55,7 +54,9 @@ class Simulation(Kernel):
         ``<Play>`` URLs, certain ``<Redirect>`` loops) up front (a batch shard, whose
         scenario was checked once already, skips it).
     responder : RestResponder, optional
-        Receives the outcome of each timed REST step of the scenario.
+        Receives the outcome of each timed REST step of the scenario (default: none;
+        :func:`recsim.rest_steps.simulation` passes the one that records the
+        ``api-response`` events).
 
     Raises
     ------
@@ -79,8 +80,7 @@ class Simulation(Kernel):
         self.transcriber = Transcriber(self)
         self.recorder.completion_hooks.append(self.transcriber.on_complete)
         self.bridge = Conferences(self, self.recorder)
-        self.controls = RestControls(self, self.recorder, self.bridge,
-                                     responder=responder if responder is not None else legacy_responder)
+        self.controls = RestControls(self, self.recorder, self.bridge, responder=responder)
         self.context = Context(self, self.recorder, self.bridge)
         if validate_calls:
             check_up_front(self)
