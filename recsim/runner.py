@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -119,16 +120,9 @@ class RunResult:
                 and (call_sid is None or e.call_sid == call_sid)]
 
 
-def run(
-    scenario: Scenario,
-    *,
-    out_dir: str | Path | None = None,
-    formats: Iterable[str] = ("wav",),
-    keep_samples: bool = True,
-    progress: Callable[[int, int], None] | None = None,
-    transcription_engine: Any = None,
-    overwrite: bool = False,
-) -> RunResult:
+def run(scenario: Scenario, *, out_dir: str | Path | None = None, formats: Iterable[str] = ("wav",),
+        keep_samples: bool = True, progress: Callable[[int, int], None] | None = None,
+        transcription_engine: Any = None, overwrite: bool = False) -> RunResult:
     """Simulate every call of ``scenario`` and return (and optionally write) the outputs.
 
     Parameters
@@ -171,24 +165,29 @@ def run(
     sim = simulation(scenario, sink=sink)
     sim.transcription_engine = transcription_engine
 
-    def simulate(stage: Path | None) -> tuple[RecordingWriter, Rows]:
-        writer = RecordingWriter(sim, fmts, FolderTarget(stage / "media") if stage is not None else None,
-                                 keep_samples=keep_samples)
-        _simulate(sim, scenario, progress)
-        rows = writer.finish(sink.events)
-        if stage is not None:
-            write_run_files(stage, *rows)
-        return writer, rows
-
+    job = partial(_outputs, sim, scenario, sink, fmts, keep_samples, progress)
     out = None
     if out_dir is None:
-        writer, (rows, _, transcriptions) = simulate(None)
+        writer, (rows, _, transcriptions) = job(None)
     else:
         out, (writer, (rows, _, transcriptions)) = _in_folder(out_dir, runfolder.identity_of(scenario, fmts),
-                                                              overwrite, simulate)
+                                                              overwrite, job)
     return RunResult(recordings=[_result(r, writer.samples.get(r["sid"])) for r in rows], events=sink.events,
                      out_dir=out, account_sid=sim.account_sid,
                      transcriptions=[t["transcription"] for t in transcriptions])
+
+
+def _outputs(sim: Simulation, scenario: Scenario, sink: MemorySink, fmts: tuple[str, ...], keep_samples: bool,
+             progress: Callable[[int, int], None] | None, stage: Path | None) -> tuple[RecordingWriter, Rows]:
+    """Simulate, writing media into ``stage/media`` and the run files into ``stage``
+    (nothing when None); returns the writer (samples) and the sorted rows."""
+    writer = RecordingWriter(sim, fmts, FolderTarget(stage / "media") if stage is not None else None,
+                             keep_samples=keep_samples)
+    _simulate(sim, scenario, progress)
+    rows = writer.finish(sink.events)
+    if stage is not None:
+        write_run_files(stage, *rows)
+    return writer, rows
 
 
 def _in_folder(out_dir: str | Path, identity: runfolder.RunIdentity, overwrite: bool,

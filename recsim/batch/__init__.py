@@ -40,14 +40,12 @@ def run_batch(scenario: Scenario, out_dir: str | Path, *, workers: int = 1, form
     scenario : Scenario
         Validated (for example a traffic scenario of thousands of calls).
     out_dir : str or Path
-        recordings.json, events.jsonl, timelines.jsonl, transcriptions.json, media/,
-        summary.json, ``recsim-run.json`` and ``.shards/`` (finished shards). New, empty
-        or holding this same run (:mod:`recsim.runfolder`): a second run of the batch
-        skips finished shards (resume) after checking their fingerprints and media.
+        The run files, media/, summary.json and ``.shards/`` (finished shards). New, empty
+        or holding this same run (:mod:`recsim.runfolder`): a second run skips finished
+        shards (resume) after checking their fingerprints and media.
     workers : int
         Worker processes on this machine (1: in this process); at least 1.
     formats : iterable of {"wav", "mp3"}
-        Media formats.
     shard_calls : int
         Calls per shard (memory is bounded by a shard's calls in flight); at least 1.
     dask_address, dask_client
@@ -73,7 +71,7 @@ def run_batch(scenario: Scenario, out_dir: str | Path, *, workers: int = 1, form
     SimulationError
         A call flow cannot continue: what this batch wrote is removed.
     KeyboardInterrupt
-        Workers are stopped and temporary files removed; finished shards are kept.
+        Workers stopped, temporary files removed; finished shards kept (resume).
     """
     fmts = validate_formats(formats)
     _check_counts(workers=workers, shard_calls=shard_calls)
@@ -84,18 +82,25 @@ def run_batch(scenario: Scenario, out_dir: str | Path, *, workers: int = 1, form
     if not same:
         runfolder.write_manifest(out, identity, complete=False)
     fps, before, todo = _plan(scenario, out, fmts, shard_calls, identity.fingerprint)
+    _undone_on_failure(out, before, created, lambda: execute(
+        scenario, todo, len(fps), workers=workers, dask_address=dask_address, dask_client=dask_client,
+        progress=progress))
+    result = merge(out, fps, len(fps) - len(todo))
+    runfolder.write_manifest(out, identity, complete=True)
+    return result
+
+
+def _undone_on_failure(out: Path, before: set[str], created: bool, body: Callable[[], None]) -> None:
+    """Run ``body``; on Ctrl-C keep finished shards (remove temporary files only), on any
+    other failure remove what this batch wrote (:func:`_undo`)."""
     try:
-        execute(scenario, todo, len(fps), workers=workers, dask_address=dask_address, dask_client=dask_client,
-                progress=progress)
+        body()
     except KeyboardInterrupt:
         runfolder.clean_leftovers(out)
         raise
     except BaseException:
         _undo(out, before, created=created)
         raise
-    result = merge(out, fps, len(fps) - len(todo))
-    runfolder.write_manifest(out, identity, complete=True)
-    return result
 
 
 def _check_counts(**counts: Any) -> None:
