@@ -7,7 +7,7 @@
 Outputs of a run with ``out_dir`` (README "Outputs"):
 
 - ``recordings.json``: every Recording resource as ``GET .../Recordings/{Sid}.json``
-  returns it (:func:`recsim.api.recording_json`), in creation order;
+  returns it (:func:`recsim.outputs.recording_json`), in creation order;
 - ``events.jsonl``: one line per callback, request or warning, in simulated-time order;
 - ``media/{RecordingSid}.wav`` (and ``.mp3``): completed recordings, channels per the
   recording. Files are written to a temporary name and renamed;
