@@ -16,6 +16,7 @@ from recsim.api.calls import CallActions
 from recsim.api.media import MEDIA_TYPES, stored_media
 from recsim.api.params import MediaRequest, Owner, PageRequest, Parent, RecordingFilter
 from recsim.errors import InvalidRequestError, NotFoundError
+from recsim.outputs import transcription_json
 from recsim.scenario import RestCreate, RestUpdate
 from recsim.sim.callbacks import API_VERSION
 from recsim.values import Status, UpdateStatus
@@ -167,4 +168,5 @@ class RecordingActions(CallActions):
         """
         self.fetch_recording(account_sid, recording_sid)
         sim = self.sim(account_sid)
-        return [t.to_json(sim) for t in sim.transcriptions.values() if t.recording.sid == recording_sid]
+        return [transcription_json(t, account_sid=account_sid, epoch=sim.epoch) for t in sim.transcriptions.values()
+                if t.recording.sid == recording_sid]
