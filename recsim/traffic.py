@@ -1,9 +1,10 @@
-"""The shared synthetic voices of traffic scenarios, and the traffic section's names.
+"""The shared synthetic voices of traffic scenarios.
 
 A traffic section (:mod:`recsim.scenario.traffic`: schema and deterministic expansion
 into calls) voices its parties with slices of eight shared synthetic talkers;
 :func:`talker_bank` makes them once per seed, so speech for thousands of calls costs no
-synthesis per call.
+synthesis per call. (``expand_units`` is re-exported until recsim.sim.checks imports
+it from :mod:`recsim.scenario.traffic`.)
 """
 
 from __future__ import annotations
@@ -13,21 +14,9 @@ from functools import lru_cache
 import numpy as np
 
 from recsim.audio import speech_like
-from recsim.scenario.traffic import (
-    BANK_SECONDS,
-    BANK_VOICES,
-    MAX_UNITS,
-    TEMPLATES,
-    UNIT_INDEX_BASE,
-    Traffic,
-    check_starts,
-    expand_traffic,
-    expand_units,
-    unit_starts,
-)
+from recsim.scenario.traffic import BANK_SECONDS, BANK_VOICES, expand_units
 
-__all__ = ["MAX_UNITS", "TEMPLATES", "UNIT_INDEX_BASE", "Traffic", "check_starts", "expand_traffic",
-           "expand_units", "talker_bank", "unit_starts"]
+__all__ = ["expand_units", "talker_bank"]
 
 
 @lru_cache(maxsize=4)

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 
 from recsim.scenario import CallSpec, PartySpec, Scenario
-from recsim.traffic import expand_units, unit_starts
+from recsim.scenario.traffic import expand_units, unit_starts
 from recsim.twiml import Dial, Record, Redirect, parse_twiml
 
 __all__ = ["Shard", "plan_shards", "shard_calls", "shard_fingerprint"]
