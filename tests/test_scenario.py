@@ -199,3 +199,25 @@ def test_non_utf8_and_oversized_files(tmp_path: Path) -> None:
     big.write_bytes(b"#" * (16 * 1024 * 1024 + 1))
     with pytest.raises(ScenarioError, match=r"big\.yaml: 16,777,217 bytes, more than the 16,777,216"):
         load_scenario(big)
+
+
+def test_validation_problems_is_the_one_formatter() -> None:
+    """recsim.errors.validation_problems: ``path: message (got value)``, values cut to 80
+    characters, union tags dropped, a prefix, and the overflow counted."""
+    from pydantic import BaseModel, ValidationError
+
+    from recsim.errors import validation_problems
+
+    class M(BaseModel):
+        a: int
+        b: list[int]
+
+    class Form(BaseModel):
+        create: M
+
+    with pytest.raises(ValidationError) as info:
+        Form.model_validate({"create": {"a": "x" * 200, "b": ["p", "q", "r"]}})
+    lines = validation_problems(info.value, drop=("create",), limit=2)
+    assert lines[0].startswith("a: Input should be a valid integer") and "... (202 characters))" in lines[0]
+    assert lines[1].startswith("b.0: ") and lines[2] == "... and 2 more problems"
+    assert validation_problems(info.value, prefix=("body",), limit=1)[0].startswith("body.create.a: ")
