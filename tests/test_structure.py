@@ -17,8 +17,13 @@ from recsim.errors import RecsimError
 PACKAGE = ROOT / "recsim"
 MAX_MODULE_LINES = 350
 MAX_FUNCTION_LINES = 60
-#: Heavy optional (or rarely needed) imports that ``import recsim`` must not pay for.
-DEFERRED = ("scipy.signal", "matplotlib", "fastapi", "dask", "distributed", "pocketsphinx")
+#: Heavy or optional imports that ``import recsim`` (and the command line, whose
+#: ``recsim run`` is the core install's job) must not pay for: scipy.signal loads on
+#: first use, the others come with extras.
+DEFERRED = (
+    "scipy.signal", "matplotlib", "fastapi", "starlette", "uvicorn", "httpx", "dask", "distributed",
+    "pocketsphinx", "responses", "respx", "aioresponses", "twilio",
+)
 #: Packages whose ``__init__`` re-exports a public ``__all__``.
 PUBLIC = ("recsim", "recsim.audio", "recsim.twiml", "recsim.sim")
 
@@ -72,16 +77,17 @@ def test_public_exports_exist(package: str) -> None:
     assert len(names) == len(set(names)), f"{package}.__all__ has duplicates"
 
 
-def test_import_recsim_defers_heavy_dependencies() -> None:
-    """``import recsim`` imports none of scipy.signal, matplotlib, fastapi, dask,
-    distributed or pocketsphinx: they load when first used."""
+@pytest.mark.parametrize("module", ["recsim", "recsim.cli"])
+def test_import_recsim_defers_heavy_dependencies(module: str) -> None:
+    """``import recsim`` (and ``recsim.cli``) imports none of scipy.signal, matplotlib,
+    fastapi, dask, pocketsphinx, ... (:data:`DEFERRED`): they load when first used."""
     code = (
-        "import sys, recsim\n"
+        f"import sys, {module}\n"
         f"heavy = {DEFERRED!r}\n"
         "print(sorted(m for m in sys.modules if any(m == h or m.startswith(h + '.') for h in heavy)))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]", f"import recsim imported: {out.stdout.strip()}"
+    assert out.stdout.strip() == "[]", f"import {module} imported: {out.stdout.strip()}"
 
 
 def test_require_returns_the_module() -> None:
