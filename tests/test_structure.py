@@ -7,6 +7,7 @@ import ast
 import importlib
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import ROOT
@@ -88,6 +89,42 @@ def test_import_recsim_defers_heavy_dependencies(module: str) -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]", f"import {module} imported: {out.stdout.strip()}"
+
+
+#: Import names of the extras' packages: hidden to play a core-only install.
+EXTRA_PACKAGES = (
+    "fastapi", "starlette", "uvicorn", "httpx", "multipart", "python_multipart", "matplotlib",
+    "pocketsphinx", "dask", "distributed", "responses", "respx", "aioresponses", "twilio",
+)
+CORE_ONLY = f"""
+import importlib.abc, sys
+class Hide(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in {EXTRA_PACKAGES!r}:
+            raise ModuleNotFoundError(f"No module named {{name!r}}", name=name)
+        return None
+sys.meta_path.insert(0, Hide())
+from recsim.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_core_install_runs_and_names_the_missing_extras(tmp_path: Path) -> None:
+    """Without any extra's package, ``recsim run`` of the default scenario succeeds;
+    ``recsim serve`` and ``recsim run --plot`` fail in one line naming their extra."""
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-c", CORE_ONLY, *args], cwd=ROOT, capture_output=True, text=True,
+                              timeout=120)
+
+    ran = cli("run", "--out", str(tmp_path / "out"))
+    assert ran.returncode == 0, ran.stderr
+    assert (tmp_path / "out" / "recordings.json").is_file()
+    served = cli("serve")
+    assert served.returncode != 0
+    assert "needs the server extra: pip install 'recsim[server]'" in served.stderr
+    plotted = cli("run", "--out", str(tmp_path / "plotted"), "--plot")
+    assert plotted.returncode != 0
+    assert "needs the plot extra: pip install 'recsim[plot]'" in plotted.stderr
 
 
 def test_require_returns_the_module() -> None:
