@@ -190,7 +190,24 @@ def mulaw_encode(x: np.ndarray) -> np.ndarray:
 
 
 def mulaw_decode(u: np.ndarray) -> np.ndarray:
-    """G.711 mu-law decode uint8 codes to int16 PCM (same shape)."""
+    """G.711 mu-law decode uint8 codes to int16 PCM.
+
+    Parameters
+    ----------
+    u : numpy.ndarray
+        uint8 mu-law codes of any shape (as :func:`mulaw_encode` returns them).
+
+    Returns
+    -------
+    numpy.ndarray
+        Same shape, int16 PCM (the G.711 decoding table: 0xFF -> 0, 0x80 -> 32124,
+        0x00 -> -32124).
+
+    Raises
+    ------
+    InvalidAudioError
+        ``u`` is not a numpy.ndarray of uint8.
+    """
     if not isinstance(u, np.ndarray) or u.dtype != np.uint8:
         raise InvalidAudioError("u: expected a numpy.ndarray of uint8 mu-law codes")
     return _DECODE_TABLE[u]
@@ -199,10 +216,20 @@ def mulaw_decode(u: np.ndarray) -> np.ndarray:
 def mulaw_roundtrip(x: np.ndarray) -> np.ndarray:
     """Encode then decode with G.711 mu-law: the sound of a phone line.
 
+    Parameters
+    ----------
+    x : numpy.ndarray
+        ``(n_samples,)`` or ``(n_samples, 2)`` int16 PCM.
+
     Returns
     -------
     numpy.ndarray
         Same shape as ``x``, int16; quantisation error at most about 1/16 of the
         magnitude (mu-law's 8-bit logarithmic steps).
+
+    Raises
+    ------
+    InvalidAudioError
+        Not int16, or not ``(n,)`` / ``(n, 2)``.
     """
     return mulaw_decode(mulaw_encode(x))

@@ -101,6 +101,15 @@ def speech_like(
 def noise(duration_s: float, *, level_dbfs: float, seed: int = 0) -> np.ndarray:
     """White Gaussian noise at an RMS level (a line's noise floor).
 
+    Parameters
+    ----------
+    duration_s : float
+        Length in seconds (>= 0).
+    level_dbfs : float
+        RMS level in dBFS (at most 0), relative to a full-scale 32768.
+    seed : int
+        Seed of the generator; same seed, same samples.
+
     Returns
     -------
     numpy.ndarray
@@ -119,7 +128,18 @@ def noise(duration_s: float, *, level_dbfs: float, seed: int = 0) -> np.ndarray:
 
 
 def say_duration_s(text: str) -> float:
-    """Seconds a ``<Say>`` of ``text`` lasts: 0.4 s a word (150 wpm), at least 0.5 s."""
+    """Seconds a ``<Say>`` of ``text`` lasts: 0.4 s a word (150 wpm), at least 0.5 s.
+
+    Parameters
+    ----------
+    text : str
+        The text of the ``<Say>`` verb; words are separated by whitespace.
+
+    Returns
+    -------
+    float
+        ``max(0.5, round(n_words / 2.5, 3))`` seconds.
+    """
     words = len(text.split())
     return max(0.5, round(words / SAY_WORDS_PER_S, 3))
 
@@ -128,6 +148,13 @@ def say_duration_s(text: str) -> float:
 def say_audio(text: str, *, voice_seed: int = 0) -> np.ndarray:
     """Platform speech for ``<Say>text</Say>``: speech-like audio whose length follows
     the text (:func:`say_duration_s`); the same text gives the same samples.
+
+    Parameters
+    ----------
+    text : str
+        The text of the ``<Say>`` verb; its CRC-32 seeds the talker.
+    voice_seed : int
+        Mixed into the seed (another voice for the same text).
 
     Returns
     -------

@@ -143,6 +143,18 @@ def dtmf_sequence(
 ) -> np.ndarray:
     """Several DTMF keys, each ``tone_s`` long and followed by ``gap_s`` of silence.
 
+    Parameters
+    ----------
+    digits : str
+        Keys to press, in order (each as :func:`dtmf_tone` accepts); ``""`` gives an
+        empty array.
+    tone_s, gap_s : float
+        Length of each tone and of the silence after it, in seconds (>= 0).
+    level_dbfs : float
+        RMS level of each of the two tones, dBFS.
+    sample_rate : int
+        Must be 8000 Hz.
+
     Returns
     -------
     numpy.ndarray
