@@ -32,9 +32,9 @@ import numpy as np
 from recsim.audio import SAMPLE_RATE, say_duration_s
 from recsim.errors import ScenarioError
 from recsim.scenario import CallSpec, PartySpec, Scenario
+from recsim.scenario.traffic import expand_units
 from recsim.sim.documents import MAX_DOCUMENT_REQUESTS, inline_url, loop_message
 from recsim.sim.kernel import Kernel
-from recsim.traffic import expand_units
 from recsim.twiml import Dial, Document, Hangup, Pause, Play, Record, Redirect, Say, StartRecording, StopRecording
 
 __all__ = ["check_calls", "check_scenario", "dial_element", "validate_calls"]

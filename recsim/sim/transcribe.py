@@ -19,7 +19,7 @@ import numpy as np
 
 from recsim.audio import SAMPLE_RATE
 from recsim.sim.call import Call
-from recsim.sim.callbacks import API_VERSION, rfc2822
+from recsim.sim.callbacks import API_VERSION
 from recsim.sim.kernel import Kernel
 from recsim.sim.recording import Recording
 from recsim.values import Source, Status
@@ -35,7 +35,8 @@ MAX_S = 120.0
 
 @dataclass
 class Transcription:
-    """A Transcription resource (sid TR + 32 hex)."""
+    """A transcription of a recording (sid TR + 32 hex): its state; the resource JSON is
+    :func:`recsim.outputs.transcription_json`."""
 
     sid: str
     recording: Recording
@@ -43,26 +44,6 @@ class Transcription:
     status: str = "in-progress"
     text: str = ""
     updated: float = 0.0
-
-    def to_json(self, sim: Kernel) -> dict[str, Any]:
-        """As the REST API returns it (``sim``: the kernel it ran in: account, epoch)."""
-        a = self.recording.assembly
-        duration = a.untrimmed - a.trimmed if a is not None else 0
-        return {
-            "account_sid": sim.account_sid,
-            "api_version": API_VERSION,
-            "date_created": rfc2822(sim.epoch, self.created),
-            "date_updated": rfc2822(sim.epoch, self.updated or self.created),
-            "duration": str(duration // SAMPLE_RATE),
-            "price": None,
-            "price_unit": "USD",
-            "recording_sid": self.recording.sid,
-            "sid": self.sid,
-            "status": self.status,
-            "transcription_text": self.text,
-            "type": "fast",
-            "uri": f"/{API_VERSION}/Accounts/{sim.account_sid}/Transcriptions/{self.sid}.json",
-        }
 
 
 class Transcriber:
