@@ -93,6 +93,21 @@ def _busy(sim: Any) -> bool:
     return any(t.status == "in-progress" for t in sim.transcriptions.values())
 
 
+_APP: Any = None
+
+
+def _app(backend: Backend, media_auth: bool) -> Any:
+    """The emulator's ASGI app serving ``backend``: built once per process (its routes
+    cost tens of milliseconds) and pointed at each platform's backend in turn; one
+    platform is active at a time (:func:`recsim.mock_twilio`)."""
+    global _APP
+    if _APP is None:
+        _APP = create_app(backend, media_auth=media_auth)
+    _APP.state.backend = backend
+    _APP.state.media_auth = media_auth
+    return _APP
+
+
 class _NoLock:
     """The backend's lock in-process: requests are sequential by construction (a REST
     request made inside a webhook runs while ``advance`` waits for that webhook, in
@@ -146,7 +161,7 @@ class TwilioPlatform:
         self.backend = Backend(store, {self.account_sid: self.auth_token}, scenario=scenario, clock="manual",
                                on_event=self._on_event, twiml_fetcher=self._fetch)
         self.backend.lock = _NoLock()  # type: ignore[assignment]
-        self._api = InProcessApp(create_app(self.backend, media_auth=media_auth), "https://api.twilio.com")
+        self._api = InProcessApp(_app(self.backend, media_auth), "https://api.twilio.com")
 
     # ----------------------------------------------------------------- public
     def route(self, base_url: str, app: Any) -> None:
