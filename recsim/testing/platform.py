@@ -17,7 +17,6 @@ import math
 import secrets
 import shutil
 import tempfile
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -30,6 +29,7 @@ from recsim.server import create_app, sign
 from recsim.sim.callbacks import Event
 from recsim.store import Store
 from recsim.testing.apps import InProcessApp
+from recsim.testing.log import PlatformRequest
 
 __all__ = ["PlatformRequest", "TwilioPlatform", "UnroutedWebhookError"]
 
@@ -42,39 +42,6 @@ UNROUTED = ("error", "ignore", "http")
 
 class UnroutedWebhookError(SimulationError):
     """A webhook URL has no app routed for it (``platform.route(base_url, app)``)."""
-
-
-@dataclass
-class PlatformRequest:
-    """One request in the platform's log.
-
-    Attributes
-    ----------
-    time : float
-        Simulated seconds since the platform's epoch when it was made.
-    direction : {"api", "webhook"}
-        ``api``: the user's code called the platform; ``webhook``: the platform called
-        the user's app (TwiML request or callback).
-    method, url : str
-    params : dict of str to str
-        Form or query parameters (the last value of a repeated name).
-    status : int or None
-        HTTP status of the answer (None: not delivered, see ``unrouted``).
-    kind : str
-        ``twiml-request``, ``recording-status-callback``, ``transcribe-callback`` or
-        ``api``.
-    body : str
-        The answer's body (TwiML for a TwiML request, JSON for the API).
-    """
-
-    time: float
-    direction: str
-    method: str
-    url: str
-    params: dict[str, str]
-    status: int | None
-    kind: str
-    body: str = field(default="", repr=False)
 
 
 #: Recording statuses after which nothing more happens to a recording.
