@@ -3,8 +3,7 @@
 A traffic section (:mod:`recsim.scenario.traffic`: schema and deterministic expansion
 into calls) voices its parties with slices of eight shared synthetic talkers;
 :func:`talker_bank` makes them once per seed, so speech for thousands of calls costs no
-synthesis per call. (``expand_units`` is re-exported until recsim.sim.checks imports
-it from :mod:`recsim.scenario.traffic`.)
+synthesis per call.
 """
 
 from __future__ import annotations
@@ -14,9 +13,9 @@ from functools import lru_cache
 import numpy as np
 
 from recsim.audio import speech_like
-from recsim.scenario.traffic import BANK_SECONDS, BANK_VOICES, expand_units
+from recsim.scenario.traffic import BANK_SECONDS, BANK_VOICES
 
-__all__ = ["expand_units", "talker_bank"]
+__all__ = ["talker_bank"]
 
 
 @lru_cache(maxsize=4)
