@@ -11,7 +11,7 @@ from conftest import ROOT
 
 def test_readme_python_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
     text = (ROOT / "README.md").read_text()
-    code, emulator = re.findall(r"```python\n(.*?)```", text, re.S)
+    code, _mock, emulator = re.findall(r"```python\n(.*?)```", text, re.S)
     compile(emulator, "README.md (recsim serve)", "exec")  # run for real by tests/test_server.py
     cwd = os.getcwd()
     os.chdir(ROOT)
@@ -23,6 +23,23 @@ def test_readme_python_example_runs(capsys: pytest.CaptureFixture[str]) -> None:
     duration, exact, shape = out[0].split(" ", 2)
     assert int(duration) == int(float(exact)) and shape.startswith("(")
     assert out[1].split()[0].isdigit()
+
+
+def test_readme_mock_example_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The README's mock_twilio test, run as written against the bundled Flask app."""
+    from recsim.testing import mock_twilio
+
+    _, mock, _ = re.findall(r"```python\n(.*?)```", (ROOT / "README.md").read_text(), re.S)
+    assert len(mock.strip().splitlines()) < 20
+    monkeypatch.syspath_prepend(str(ROOT / "examples" / "apps" / "voicemail_flask"))
+    namespace: dict[str, object] = {}
+    exec(compile(mock, "README.md (mock_twilio)", "exec"), namespace)
+    voicemail = __import__("voicemail_app")
+    for seen in voicemail.received.values():
+        seen.clear()
+    with mock_twilio() as platform:
+        namespace["test_voicemail"](platform, monkeypatch)  # type: ignore[operator]
+    assert len(voicemail.received["status"]) == 1
 
 
 def test_readme_starts_with_the_two_commands() -> None:
