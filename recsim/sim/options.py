@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from recsim.configurations import RecordingConfiguration
 from recsim.scenario import OutboundRecording, RestCreate
@@ -156,21 +157,26 @@ def apply_configuration(opts: RecordingOptions, cfg: RecordingConfiguration | No
     )
 
 
+def _twiml_callback(element: Record | StartRecording | Dial | ConferenceNoun) -> dict[str, Any]:
+    """The recordingStatusCallback, -Method and -Event attributes of a TwiML element
+    (000, 001, Dial, Conference: the same three names), as :func:`recording_options`
+    arguments."""
+    return {"callback_url": element.recording_status_callback,
+            "callback_method": element.recording_status_callback_method,
+            "callback_events": element.recording_status_callback_event}
+
+
 def record_verb_options(verb: Record, cfg: RecordingConfiguration | None) -> RecordingOptions:
     """``<Record>`` (001) records the caller: track inbound, one channel, trim per ``trim``."""
     opts = recording_options(Source.RECORD_VERB, track=Track.INBOUND, channels=Channels.MONO, trim=verb.trim,
-                             callback_url=verb.recording_status_callback,
-                             callback_method=verb.recording_status_callback_method,
-                             callback_events=verb.recording_status_callback_event)
+                             **_twiml_callback(verb))
     return apply_configuration(opts, cfg)
 
 
 def start_recording_options(verb: StartRecording, cfg: RecordingConfiguration | None) -> RecordingOptions:
     """``<Start><Recording>`` (000): defaults dual, both, trim-silence."""
     opts = recording_options(Source.START_CALL_RECORDING_TWIML, track=verb.track, channels=verb.channels,
-                             trim=verb.trim, callback_url=verb.recording_status_callback,
-                             callback_method=verb.recording_status_callback_method,
-                             callback_events=verb.recording_status_callback_event)
+                             trim=verb.trim, **_twiml_callback(verb))
     return apply_configuration(opts, cfg)
 
 
@@ -180,9 +186,7 @@ def dial_options(verb: Dial, cfg: RecordingConfiguration | None) -> RecordingOpt
     dual = verb.record.endswith("-dual")
     opts = recording_options(Source.DIAL_VERB, track=verb.recording_track,
                              channels=Channels.DUAL if dual else Channels.MONO,
-                             trim=verb.trim, callback_url=verb.recording_status_callback,
-                             callback_method=verb.recording_status_callback_method,
-                             callback_events=verb.recording_status_callback_event)
+                             trim=verb.trim, **_twiml_callback(verb))
     return apply_configuration(opts, cfg)
 
 
@@ -191,9 +195,7 @@ def conference_options(noun: ConferenceNoun, dual: bool, cfg: RecordingConfigura
     the others on two channels when the account stores conference recordings dual."""
     opts = recording_options(Source.CONFERENCE, track=Track.BOTH if dual else Track.INBOUND,
                              channels=Channels.DUAL if dual else Channels.MONO, trim=noun.trim,
-                             callback_url=noun.recording_status_callback,
-                             callback_method=noun.recording_status_callback_method,
-                             callback_events=noun.recording_status_callback_event)
+                             **_twiml_callback(noun))
     return apply_configuration(opts, cfg)
 
 
