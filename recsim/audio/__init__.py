@@ -23,6 +23,7 @@ from recsim.audio.convert import (
     resample_to_8k,
     to_int16,
 )
+from recsim.audio.g711 import CODECS, g711_decode, g711_encode, g711_roundtrip
 from recsim.audio.layout import compose, downmix, mix
 from recsim.audio.silence import (
     DEFAULT_FRAME_S,
@@ -37,6 +38,7 @@ from recsim.audio.timeout import SilenceTimeoutScanner, find_silence_timeout
 from recsim.audio.tones import beep, detect_dtmf, dtmf_sequence, dtmf_tone
 
 __all__ = [
+    "CODECS",
     "DEFAULT_FRAME_S",
     "DEFAULT_THRESHOLD_DBFS",
     "MP3_BITRATE_KBPS",
@@ -54,6 +56,9 @@ __all__ = [
     "encode_wav",
     "find_silence_timeout",
     "frame_rms_dbfs",
+    "g711_decode",
+    "g711_encode",
+    "g711_roundtrip",
     "load_audio",
     "mix",
     "mulaw_decode",

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
+from recsim.audio import g711
 from recsim.audio._signal import resample_poly
 from recsim.audio._validate import SAMPLE_RATE, valid_audio
 from recsim.errors import AudioFileError, InvalidAudioError
@@ -144,27 +145,10 @@ def load_audio(path: str | Path, *, mulaw: bool = False) -> np.ndarray:
     return mulaw_roundtrip(out) if mulaw else out
 
 
-# G.711 mu-law, by table (exact, vectorised).
-_BIAS = 0x84
-_CLIP = 32635
-
-
-def _mulaw_tables() -> tuple[np.ndarray, np.ndarray]:
-    s = np.arange(-32768, 32768, dtype=np.int64)
-    sign = np.where(s < 0, 0x80, 0)
-    mag = np.minimum(np.abs(s), _CLIP) + _BIAS
-    exponent = np.clip(np.floor(np.log2(mag)).astype(np.int64) - 7, 0, 7)
-    mantissa = (mag >> (exponent + 3)) & 0x0F
-    encode = (~(sign | (exponent << 4) | mantissa) & 0xFF).astype(np.uint8)
-    u = ~np.arange(256, dtype=np.int64) & 0xFF
-    exp_d = (u >> 4) & 0x07
-    mag_d = (((u & 0x0F) << 3) + _BIAS) << exp_d
-    mag_d -= _BIAS
-    decode = np.where(u & 0x80, -mag_d, mag_d).astype(np.int16)
-    return encode, decode
-
-
-_ENCODE_TABLE, _DECODE_TABLE = _mulaw_tables()
+# G.711 mu-law, by table: the tables of recsim.audio.g711 (ITU-T G.711 with the G.191
+# 16-bit interface; a negative sample's magnitude is its one's complement).
+_ENCODE_TABLE = g711._ENC["PCMU"]  # indexed by x + 32768
+_DECODE_TABLE = g711._DEC["PCMU"]
 
 
 def mulaw_encode(x: np.ndarray) -> np.ndarray:
