@@ -8,6 +8,8 @@
     transcribe  <Record transcribe="true"> (PocketSphinx)      pocketsphinx
     dask        recsim run --dask ADDRESS                      dask[distributed]
     mock        recsim.testing (mock_twilio, pytest plugin)    server + responses, respx, aioresponses, twilio
+    s3          recsim run --out s3://... (any fsspec URL)      fsspec, s3fs
+    parquet     recsim run --metadata parquet                  pyarrow
     all         all of the above
 
 The module that needs an optional dependency imports it with :func:`require` where it
@@ -26,7 +28,7 @@ from recsim.errors import MissingExtraError
 __all__ = ["EXTRAS", "MissingExtraError", "require"]
 
 #: The extras of pyproject.toml that hold optional imports of recsim.
-EXTRAS = ("server", "plot", "transcribe", "dask", "mock")
+EXTRAS = ("server", "plot", "transcribe", "dask", "mock", "s3", "parquet")
 
 
 def require(module: str, *, extra: str, feature: str) -> ModuleType:
