@@ -25,6 +25,7 @@ from recsim.audio.convert import (
 )
 from recsim.audio.g711 import CODECS, g711_decode, g711_encode, g711_roundtrip
 from recsim.audio.layout import compose, downmix, mix
+from recsim.audio.progress import country_of_number, ringback
 from recsim.audio.silence import (
     DEFAULT_FRAME_S,
     DEFAULT_THRESHOLD_DBFS,
@@ -46,6 +47,7 @@ __all__ = [
     "SilenceTimeoutScanner",
     "beep",
     "compose",
+    "country_of_number",
     "decode_mp3",
     "decode_wav",
     "detect_dtmf",
@@ -66,6 +68,7 @@ __all__ = [
     "mulaw_roundtrip",
     "noise",
     "resample_to_8k",
+    "ringback",
     "say_audio",
     "say_duration_s",
     "silence_bounds",
