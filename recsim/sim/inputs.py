@@ -6,6 +6,8 @@ Every array is ``(n,)`` int16 PCM at 8000 Hz.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from recsim.audio import SAMPLE_RATE, load_audio, speech_like
@@ -14,6 +16,16 @@ from recsim.scenario import AudioClip, Scenario
 from recsim.traffic import talker_bank
 
 __all__ = ["Inputs"]
+
+
+@lru_cache(maxsize=16)
+def _synthetic(seconds: float, seed: int, level_dbfs: float, pitch_hz: float) -> np.ndarray:
+    """A synthetic voice's samples, kept for the next simulation that places the same
+    one (the in-process mock's default talker, a scenario run again): ``(n,)`` int16,
+    read-only."""
+    y = speech_like(seconds, seed=seed, level_dbfs=level_dbfs, pitch_hz=pitch_hz)
+    y.flags.writeable = False
+    return y
 
 
 class Inputs:
@@ -50,7 +62,7 @@ class Inputs:
             return voice[a : a + round(clip.talker.seconds * SAMPLE_RATE)]
         if clip.synthetic is not None:
             s = clip.synthetic
-            return speech_like(s.seconds, seed=s.seed, level_dbfs=s.level_dbfs, pitch_hz=s.pitch_hz)
+            return _synthetic(s.seconds, s.seed, s.level_dbfs, s.pitch_hz)
         assert clip.file is not None
         key = (clip.file, mulaw)
         if key not in self._cache:

@@ -29,6 +29,7 @@ from recsim.server import create_app, sign
 from recsim.sim.callbacks import Event
 from recsim.store import Store
 from recsim.testing.apps import InProcessApp
+from recsim.testing.dispatch import DirectDispatch
 from recsim.testing.log import PlatformRequest
 
 __all__ = ["PlatformRequest", "TwilioPlatform", "UnroutedWebhookError"]
@@ -128,7 +129,9 @@ class TwilioPlatform:
         self.backend = Backend(store, {self.account_sid: self.auth_token}, scenario=scenario, clock="manual",
                                on_event=self._on_event, twiml_fetcher=self._fetch)
         self.backend.lock = _NoLock()  # type: ignore[assignment]
-        self._api = InProcessApp(_app(self.backend, media_auth), "https://api.twilio.com")
+        app = _app(self.backend, media_auth)
+        self._api = InProcessApp(app, "https://api.twilio.com")
+        self._dispatch = DirectDispatch(app, self._api.request)
 
     # ----------------------------------------------------------------- public
     def route(self, base_url: str, app: Any) -> None:
@@ -242,7 +245,7 @@ class TwilioPlatform:
                 self._talker(number)
         self._depth += 1
         try:
-            r = self._api.request(method, url, headers=headers, content=body)
+            r = self._dispatch.request(method, url, headers=headers, content=body)
         finally:
             self._depth -= 1
         params = dict(parse_qsl(body.decode("utf-8", "replace"))) if method in ("POST", "PUT") else \
@@ -270,7 +273,7 @@ class TwilioPlatform:
         token = f"{self.account_sid}:{self.auth_token}"
         import base64
 
-        r = self._api.request(method, path, headers={"Authorization": "Basic " + base64.b64encode(
+        r = self._dispatch.request(method, path, headers={"Authorization": "Basic " + base64.b64encode(
             token.encode()).decode()})
         r.raise_for_status()
         return r.json()
