@@ -4,10 +4,11 @@ handler, render its response (what moto does with its ``urls`` and ``responses``
 The emulator stays the one definition of routes, handlers and error rendering:
 :class:`DirectDispatch` matches the route table of :mod:`recsim.server.urls` and calls
 its handlers and the app's exception handlers directly, in the calling thread,
-resolving only what the emulator's handlers use (the
-:class:`starlette.requests.Request`, path parameters and ``Depends`` dependencies). A route that needs more (query, header or body parameters declared by
-type), a response with no body in memory (streaming) or an unmatched path goes through
-the full ASGI app instead, so the answer is always the one ``recsim serve`` gives.
+resolving only what the emulator's handlers use (the request, path parameters and
+``Depends`` dependencies). A route that needs more (query, header or body parameters
+declared by type), a response with no body in memory (streaming) or an unmatched path
+goes through the full ASGI app instead, so the answer is always the one ``recsim
+serve`` gives.
 """
 
 from __future__ import annotations
