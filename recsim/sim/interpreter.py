@@ -16,11 +16,13 @@ import numpy as np
 import simpy
 
 from recsim.audio import SAMPLE_RATE, say_audio
+from recsim.scenario.words import Word
 from recsim.sim.call import Call
 from recsim.sim.context import HANGUP, Context, Step
 from recsim.sim.dial import dial
 from recsim.sim.options import start_recording_options
 from recsim.sim.record_verb import execute_record
+from recsim.transcription.sources import media_words, say_words
 from recsim.twiml import (
     Dial,
     Document,
@@ -39,23 +41,24 @@ from recsim.values import Source
 __all__ = ["HANGUP", "execute", "run_document"]
 
 
-def _play_outbound(cx: Context, call: Call, samples: np.ndarray) -> Step:
-    cx.kernel.platform_audio(call.parent, float(cx.kernel.env.now), samples)
+def _play_outbound(cx: Context, call: Call, samples: np.ndarray, words: tuple[Word, ...] = ()) -> Step:
+    cx.kernel.platform_audio(call.parent, float(cx.kernel.env.now), samples, words)
     yield cx.kernel.env.timeout(samples.shape[0] / SAMPLE_RATE)
     return None
 
 
 def _say(cx: Context, call: Call, verb: Say, doc: Document) -> Step:
-    audio = say_audio(verb.text)
+    audio, words = say_audio(verb.text), say_words(verb.text)
     for _ in range(verb.loop):
-        yield from _play_outbound(cx, call, audio)
+        yield from _play_outbound(cx, call, audio, words)
     return None
 
 
 def _play(cx: Context, call: Call, verb: Play, doc: Document) -> Step:
     audio = cx.kernel.inputs.media_audio(verb.url, where=cx.kernel.where(call, doc.url))
+    words = media_words(cx.kernel.scenario, verb.url)
     for _ in range(verb.loop):
-        yield from _play_outbound(cx, call, audio)
+        yield from _play_outbound(cx, call, audio, words)
     return None
 
 

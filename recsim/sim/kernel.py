@@ -26,6 +26,7 @@ import simpy
 from recsim.configurations import ConfigurationStore, RecordingConfiguration
 from recsim.errors import InvalidRequestError, NotFoundError, ScenarioError, SimulationError, TwimlError
 from recsim.scenario import AudioClip, CallSpec, PartySpec, Scenario
+from recsim.scenario.words import Word
 from recsim.sids import SidFactory, sid_from_text
 from recsim.sim.call import Call
 from recsim.sim.callbacks import API_VERSION, Event, EventSink, MemorySink
@@ -34,6 +35,7 @@ from recsim.sim.inputs import Inputs
 from recsim.sim.leg import Leg
 from recsim.sim.media import to_sample
 from recsim.sim.recording import Recording
+from recsim.transcription.sources import clip_words
 from recsim.twiml import Document, TwimlWarning, parse_twiml
 
 __all__ = ["Kernel", "LegEndHook"]
@@ -192,20 +194,23 @@ class Kernel:
         """RecordingUrl of a callback (no extension: WAV by default)."""
         return f"https://api.twilio.com/{API_VERSION}/Accounts/{self.account_sid}/Recordings/{sid}"
 
-    def party_audio(self, leg: Leg, t: float, samples: np.ndarray) -> None:
-        """What ``leg``'s party sends from simulated time ``t`` s (``(n,)`` int16 at 8 kHz):
-        the one path of a party's audio into the platform."""
-        leg.inbound.add(to_sample(t), samples)
+    def party_audio(self, leg: Leg, t: float, samples: np.ndarray, words: tuple[Word, ...] = ()) -> None:
+        """What ``leg``'s party sends from simulated time ``t`` s (``(n,)`` int16 at 8 kHz)
+        and the words it says (s from ``t``): the one path of a party's audio into the
+        platform."""
+        leg.inbound.add(to_sample(t), samples, words)
 
-    def platform_audio(self, leg: Leg, t: float, samples: np.ndarray) -> None:
+    def platform_audio(self, leg: Leg, t: float, samples: np.ndarray, words: tuple[Word, ...] = ()) -> None:
         """What the platform plays to ``leg``'s party from ``t`` s (``<Say>``, ``<Play>``,
-        the beep): ``(n,)`` int16 at 8 kHz."""
-        leg.outbound.add(to_sample(t), samples)
+        the beep): ``(n,)`` int16 at 8 kHz, and its words (s from ``t``)."""
+        leg.outbound.add(to_sample(t), samples, words)
 
     def place_party_audio(self, leg: Leg, clips: list[AudioClip], mulaw: bool, at: float) -> None:
-        """Put a party's clips on ``leg.inbound`` from its answer time ``at`` (s)."""
+        """Put a party's clips (and their words) on ``leg.inbound`` from its answer time
+        ``at`` (s)."""
         for clip in clips:
-            self.party_audio(leg, at + clip.at, self.inputs.clip_audio(clip, mulaw))
+            samples = self.inputs.clip_audio(clip, mulaw)
+            self.party_audio(leg, at + clip.at, samples, clip_words(self.scenario, clip, samples))
 
     # ----------------------------------------------------------------- calls
     def party(self, address: str) -> PartySpec | None:

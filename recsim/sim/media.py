@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from recsim.audio import SAMPLE_RATE, to_int16
+from recsim.scenario.words import Word
 
 __all__ = ["Stream", "cut", "to_sample"]
 
@@ -49,16 +50,23 @@ class Stream:
     links : list of [int, int, Stream]
         ``[start_sample, stop_sample, source]``: ``source``'s audio over that span
         (a bridge; ``stop_sample`` moves when the bridge ends).
+    words : list of (int, tuple of Word)
+        ``(start_sample, words)``: the words a clip says, times in seconds from the
+        clip's start (read by :mod:`recsim.sim.words`).
     """
 
     def __init__(self) -> None:
         self.clips: list[tuple[int, np.ndarray]] = []
         self.links: list[list] = []
+        self.words: list[tuple[int, tuple[Word, ...]]] = []
 
-    def add(self, start: int, samples: np.ndarray) -> None:
-        """Place ``samples`` ((n,) int16) from sample ``start`` on (mixed with others)."""
+    def add(self, start: int, samples: np.ndarray, words: tuple[Word, ...] = ()) -> None:
+        """Place ``samples`` ((n,) int16) from sample ``start`` on (mixed with others),
+        and the ``words`` they say (seconds from the clip's start)."""
         if samples.shape[0]:
             self.clips.append((start, samples))
+            if words:
+                self.words.append((start, words))
 
     def link(self, start: int, stop: int, source: Stream) -> list:
         """Carry ``source``'s audio over samples ``[start, stop)``; returns the link

@@ -1,0 +1,203 @@
+"""The words of every audio source recsim places in a call, with their times.
+
+- a file: its sidecar transcript (:func:`recsim.scenario.words.sidecar_of`), none without;
+- ``<Say>``: the text's words over the audio span, each a share proportional to its
+  letters (:func:`say_words`);
+- a synthetic talker (``synthetic``): seeded words of
+  :data:`~recsim.transcription.wordlist.ENGLISH_WORDS` filling its talk bursts (the
+  runs of non-silent 10 ms frames, :func:`burst_words`);
+- a talker slice of the shared bank (``talker``): a slice of the voice's word track,
+  made once per seed and voice like the voice itself (:func:`talker_words`).
+
+Words of synthetic speech come from their own ``numpy.random.SeedSequence`` children
+(spawn key ``WORDS_KEY``), never from the generators of the audio, so audio and every
+other output are unchanged by them. Times are seconds from the start of the source.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from recsim.audio import SAMPLE_RATE, say_duration_s
+from recsim.scenario import AudioClip, Scenario, Synthetic
+from recsim.scenario.traffic import BANK_SECONDS
+from recsim.scenario.words import Word, load_transcript, sidecar_of, spread_words
+from recsim.transcription.wordlist import ENGLISH_WORDS
+
+__all__ = ["WORDS_KEY", "burst_words", "clip_words", "file_words", "media_words", "say_words", "talker_words",
+           "word_track"]
+
+#: The spawn key of the word generators (``SeedSequence(seed, spawn_key=(WORDS_KEY, ...))``).
+WORDS_KEY = 15
+#: A synthetic word lasts 0.18-0.55 s and is followed by a 0.04-0.16 s gap.
+WORD_S = (0.18, 0.55)
+GAP_S = (0.04, 0.16)
+#: Non-silent 10 ms frames closer than this (s) make one talk burst.
+BURST_GAP_S = 0.25
+
+
+def word_track(seq: np.random.SeedSequence, start: float, end: float) -> list[Word]:
+    """Seeded words filling ``[start, end]`` s: each 0.18-0.55 s long, 0.04-0.16 s apart,
+    drawn from the word list; the last word ends by ``end``.
+
+    Returns
+    -------
+    list of Word
+        In order; empty when not even one word fits.
+    """
+    rng = np.random.default_rng(seq)
+    span = end - start
+    k = int(span / (WORD_S[0] + GAP_S[0])) + 2
+    lens = rng.uniform(*WORD_S, size=k)
+    gaps = rng.uniform(*GAP_S, size=k)
+    picks = rng.integers(0, len(ENGLISH_WORDS), size=k)
+    ends = np.cumsum(lens + gaps) - gaps
+    starts = ends - lens
+    n = int(np.searchsorted(ends, span, side="right"))
+    return [Word(ENGLISH_WORDS[int(picks[i])], round(start + float(starts[i]), 6), round(start + float(ends[i]), 6))
+            for i in range(n)]
+
+
+@lru_cache(maxsize=512)
+def say_words(text: str) -> tuple[Word, ...]:
+    """The words of ``<Say>text</Say>`` over its audio (:func:`recsim.audio.say_duration_s`
+    seconds; one loop), each a share of the span proportional to its letters."""
+    return tuple(spread_words(text, 0.0, say_duration_s(text)))
+
+
+def _bursts(samples: np.ndarray) -> list[tuple[float, float]]:
+    """Talk bursts of ``(n,)`` int16 audio: runs of 10 ms frames with any non-zero sample,
+    gaps shorter than :data:`BURST_GAP_S` bridged; (start, end) in seconds."""
+    f = SAMPLE_RATE // 100
+    n = samples.shape[0] // f
+    if n == 0:
+        return []
+    loud = np.any(samples[: n * f].reshape(n, f) != 0, axis=1)
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], loud.astype(np.int8), [0]))))
+    runs = [[a / 100, b / 100] for a, b in zip(edges[::2], edges[1::2], strict=True)]
+    merged: list[list[float]] = []
+    for a, b in runs:
+        if merged and a - merged[-1][1] < BURST_GAP_S:
+            merged[-1][1] = b
+        else:
+            merged.append([a, b])
+    return [(a, b) for a, b in merged]
+
+
+def burst_words(samples: np.ndarray, seed: int) -> list[Word]:
+    """Seeded words in the talk bursts of a synthetic talker's audio.
+
+    Parameters
+    ----------
+    samples : numpy.ndarray
+        ``(n,)`` int16 at 8000 Hz (``recsim.audio.speech_like``: pauses are digital zero).
+    seed : int
+        The talker's seed; burst ``i`` draws from ``SeedSequence(seed, spawn_key=(WORDS_KEY, i))``.
+
+    Returns
+    -------
+    list of Word
+        In order, each inside one burst.
+    """
+    out: list[Word] = []
+    for i, (a, b) in enumerate(_bursts(samples)):
+        out.extend(word_track(np.random.SeedSequence(seed, spawn_key=(WORDS_KEY, i)), a, b))
+    return out
+
+
+@lru_cache(maxsize=32)
+def _voice_track(seed: int, voice: int) -> tuple[tuple[Word, ...], np.ndarray]:
+    words = word_track(np.random.SeedSequence(seed, spawn_key=(WORDS_KEY, 1 << 20, voice)), 0.0, BANK_SECONDS)
+    return tuple(words), np.array([w.mid for w in words])
+
+
+def talker_words(seed: int, voice: int, first: int, n: int) -> list[Word]:
+    """The words of a talker slice: voice ``voice`` of the bank of ``seed``, samples
+    ``[first, first + n)``, as :meth:`recsim.sim.inputs.Inputs.clip_audio` cuts it.
+
+    Returns
+    -------
+    list of Word
+        The voice's words whose midpoint lies in the slice, times from the slice start.
+    """
+    words, mids = _voice_track(seed, voice)
+    a, b = first / SAMPLE_RATE, (first + n) / SAMPLE_RATE
+    i, j = np.searchsorted(mids, a, side="left"), np.searchsorted(mids, b, side="left")
+    return [w.shifted(-a) for w in words[int(i):int(j)]]
+
+
+def file_words(path: Path) -> tuple[Word, ...]:
+    """The words of an audio file from its sidecar transcript, or ``()`` when it has
+    none (cached per sidecar path, modification time and size).
+
+    Raises
+    ------
+    ScenarioError
+        The sidecar is malformed (:func:`recsim.scenario.words.load_transcript`).
+    """
+    side = sidecar_of(path)
+    if side is None:
+        return ()
+    st = side.stat()
+    return _sidecar_words(str(side), st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=64)
+def _sidecar_words(path: str, mtime_ns: int, size: int) -> tuple[Word, ...]:
+    return tuple(load_transcript(path))
+
+
+_SYNTHETIC: dict[Synthetic, tuple[Word, ...]] = {}
+
+
+def _synthetic_words(spec: Synthetic, samples: np.ndarray) -> tuple[Word, ...]:
+    """A synthetic voice's words (its audio is a function of ``spec``: cached by it)."""
+    if spec not in _SYNTHETIC:
+        if len(_SYNTHETIC) >= 64:
+            _SYNTHETIC.clear()
+        _SYNTHETIC[spec] = tuple(burst_words(samples, spec.seed))
+    return _SYNTHETIC[spec]
+
+
+def clip_words(scenario: Scenario, clip: AudioClip, samples: np.ndarray) -> tuple[Word, ...]:
+    """The words of one party clip, seconds from the clip's start.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        Its ``seed`` (talker bank) and base folder (file paths).
+    clip : AudioClip
+        A file (its sidecar, if any), a synthetic voice or a talker slice.
+    samples : numpy.ndarray
+        The clip's audio as placed, ``(n,)`` int16 at 8000 Hz.
+
+    Raises
+    ------
+    ScenarioError
+        A file's sidecar is malformed.
+    """
+    if clip.talker is not None:
+        t = clip.talker
+        bank_n = round(BANK_SECONDS * SAMPLE_RATE)
+        first = round(t.offset_s * SAMPLE_RATE) % bank_n
+        return tuple(talker_words(scenario.seed, t.voice, first, samples.shape[0]))
+    if clip.synthetic is not None:
+        return _synthetic_words(clip.synthetic, samples)
+    assert clip.file is not None
+    return file_words(scenario.resolve_path(clip.file))
+
+
+def media_words(scenario: Scenario, url: str) -> tuple[Word, ...]:
+    """The words of a ``<Play>`` URL's file (the scenario's ``media`` map): its sidecar's,
+    or ``()``.
+
+    Raises
+    ------
+    ScenarioError
+        The sidecar is malformed.
+    """
+    path = scenario.media.get(url)
+    return file_words(scenario.resolve_path(path)) if path is not None else ()
