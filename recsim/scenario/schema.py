@@ -46,6 +46,8 @@ class Account(WireModel):
         Audio lost before a finishOnKey press (001: "approximately the one second").
     transcription_engine : str
         ``pocketsphinx`` or ``package.module:Factory`` (recsim.transcription).
+    word_error_rate : float
+        The ``reference`` engine's seeded word error rate, 0 to 1 (0: the captured words exactly).
     transcription_delay_s : float
         Seconds from a recording's completion to its transcription (deterministic).
     dual_channel_conference_recording : bool
@@ -64,6 +66,7 @@ class Account(WireModel):
     finish_on_key_tail_loss_s: Seconds = 0.0
     dual_channel_conference_recording: bool = False
     transcription_engine: str = "pocketsphinx"
+    word_error_rate: float = Field(default=0.0, ge=0, le=1, allow_inf_nan=False)
     transcription_delay_s: Seconds = 5.0
 
 
