@@ -1,11 +1,14 @@
 """Pictures of recordings and batches (matplotlib, non-interactive Agg backend).
 
-:func:`plot_recording`: one panel per channel, the waveform on the simulated time axis,
-with the spans captured (white), paused with silence (grey), paused with skip (red,
-hatched: time that is not in the file), no media (yellow) and trimmed (blue), and the
-moments of DTMF keys (green), the beep (orange), a ``<Record>`` timeout (purple) and
-status callbacks (black, dashed). :func:`plot_summary`: durations by source and the
-absent count of a batch.
+:func:`plot_recording`: one panel per channel, the waveform on the simulated time axis
+(amplitude labelled in dBFS), behind it the spans of the recording and on it the
+moments of its events, with a legend; kinds, colours and names are those of the HTML
+report (:mod:`recsim.report.spans`): captured (white), paused with silence (grey),
+paused with skip (red, hatched: time that is not in the file), no media (yellow), lost
+and concealed packets, trimmed (blue); DTMF keys (green), the beep (orange), a
+``<Record>`` timeout (purple), status callbacks (black, dashed). :func:`plot_summary`:
+durations by source and the absent count of a run or batch (panels without data are
+left out).
 """
 
 from __future__ import annotations
@@ -21,21 +24,19 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
 from recsim.audio import SAMPLE_RATE
+from recsim.report.spans import KINDS, MARK_KINDS, SPAN_KINDS, timeline_spans
 
-__all__ = ["COLORS", "PlotData", "plot_recording", "plot_summary", "read_timelines"]
+__all__ = ["COLORS", "DBFS_TICKS", "PlotData", "plot_data", "plot_recording", "plot_summary", "read_timelines"]
 
-COLORS = {
-    "paused-silence": "#9e9e9e",
-    "paused-skip": "#e53935",
-    "no-media": "#fdd835",
-    "trimmed": "#1e88e5",
-    "dtmf": "#43a047",
-    "beep": "#fb8c00",
-    "timeout": "#8e24aa",
-    "callback": "#000000",
-}
+#: Colour of each span and mark kind (the report's, :data:`recsim.report.spans.KINDS`).
+COLORS = {k.key: k.color for k in (*SPAN_KINDS, *MARK_KINDS)}
+#: Amplitude-axis ticks of a recording plot: full-scale fraction -> label in dBFS.
+DBFS_TICKS = {1.0: "0", 10 ** (-6 / 20): "-6", 10 ** (-12 / 20): "-12", 0.0: "-inf"}
+_WAVE = "#37474f"
 
 
 @dataclass
@@ -50,6 +51,11 @@ class PlotData:
     xlim: tuple[float, float] = (0.0, 1.0)
     #: pixel box (left, top, right, bottom) of each channel's panel in the PNG
     panels_px: list[tuple[int, int, int, int]] = field(default_factory=list)
+    #: the legend's entries, in order (names of :mod:`recsim.report.spans`, and "audio")
+    legend: list[str] = field(default_factory=list)
+    #: each panel's y-axis label and the figure's title
+    ylabels: list[str] = field(default_factory=list)
+    title: str = ""
 
     def x_pixel(self, t: float) -> int:
         """Column of simulated time ``t`` in the PNG."""
@@ -74,28 +80,36 @@ def plot_data(samples: np.ndarray, tl: dict[str, Any]) -> PlotData:
     tl : dict
         Its line of ``timelines.jsonl``.
     """
-    a, b = tl["trim"]
-    t_all = _sample_times(tl)
-    d = PlotData()
-    for kind, t0, t1 in tl["pieces"]:
-        if kind == "paused-silence":
-            d.spans.append((kind, t0, t1))
-    d.spans += [("paused-skip", t0, t1) for t0, t1 in tl["skipped"]]
-    d.spans += [("no-media", t0, t1) for t0, t1 in tl["no_media"]]
-    if a > 0 and t_all.shape[0]:
-        d.spans.append(("trimmed", float(t_all[0]), float(t_all[min(a, t_all.shape[0] - 1)])))
-    if b < t_all.shape[0]:
-        d.spans.append(("trimmed", float(t_all[b]), float(t_all[-1]) + 1 / SAMPLE_RATE))
-    d.marks += [("dtmf", t) for t, _ in tl.get("dtmf", [])]
-    if tl.get("beep"):
-        d.marks.append(("beep", tl["beep"][0]))
-    if tl.get("end_reason") == "timeout":
-        d.marks.append(("timeout", tl["stop"]))
-    d.marks += [("callback", t) for t, _ in tl.get("callbacks", [])]
-    d.times = t_all[a : a + samples.shape[0]]
+    view = timeline_spans(tl)
+    d = PlotData(spans=[s for s in view.spans if s[0] != "captured"], marks=[(k, t) for k, t, _ in view.marks])
+    a = tl["trim"][0]
+    d.times = _sample_times(tl)[a : a + samples.shape[0]]
     x = samples if samples.ndim == 2 else samples[:, None]
     d.channels = [x[: d.times.shape[0], c] for c in range(x.shape[1])]
     return d
+
+
+def _draw_wave(ax: Any, ch: np.ndarray, times: np.ndarray, width_px: int) -> None:
+    """Min/max envelope of one channel (full scale = 1)."""
+    step = max(1, ch.shape[0] // width_px)
+    m = ch.shape[0] // step * step
+    blocks = ch[:m].reshape(-1, step).astype(np.float64)
+    ax.fill_between(times[:m:step], blocks.min(axis=1) / 32768, blocks.max(axis=1) / 32768, color=_WAVE, lw=0)
+
+
+def _legend(fig: Any, d: PlotData) -> None:
+    """A figure legend of the audio and of the kinds drawn, in the report's order."""
+    drawn = {k for k, *_ in d.spans} | {k for k, _ in d.marks}
+    handles: list[Any] = [Patch(color=_WAVE, label="audio")]
+    for k in SPAN_KINDS:
+        if k.key in drawn:
+            handles.append(Patch(facecolor=k.color, alpha=0.25 if k.style == "hatched" else 0.35, edgecolor=k.color,
+                                 hatch="//" if k.style == "hatched" else None, label=k.name))
+    for k in MARK_KINDS:
+        if k.key in drawn:
+            handles.append(Line2D([0], [0], color=k.color, ls="--" if k.style == "dashed" else "-", label=k.name))
+    d.legend = [h.get_label() for h in handles]
+    fig.legend(handles=handles, loc="lower center", ncol=min(len(handles), 6), fontsize=8, frameon=False)
 
 
 def plot_recording(samples: np.ndarray, tl: dict[str, Any], path: str | Path, *, width_px: int = 1400) -> PlotData:
@@ -113,32 +127,35 @@ def plot_recording(samples: np.ndarray, tl: dict[str, Any], path: str | Path, *,
     Returns
     -------
     PlotData
-        What was drawn.
+        What was drawn (spans, marks, legend entries, axis labels, title).
     """
     d = plot_data(samples, tl)
     n = max(1, len(d.channels))
-    fig, axes = plt.subplots(n, 1, figsize=(width_px / 100, 1.8 * n + 0.8), dpi=100, sharex=True, squeeze=False)
+    fig, axes = plt.subplots(n, 1, figsize=(width_px / 100, 1.8 * n + 1.0), dpi=100, sharex=True, squeeze=False)
     t_lo = min([tl["start"], *[s[1] for s in d.spans], *[m[1] for m in d.marks]])
     t_hi = max([tl["stop"], *[s[2] for s in d.spans], *[m[1] for m in d.marks]])
-    names = ["inbound (channel 1)", "outbound (channel 2)"] if n == 2 else ["mono"]
+    names = ["inbound (channel 1)", "outbound (channel 2)"] if n == 2 else [f"{tl.get('source', '')} mono".strip()]
     for ax, ch, name in zip(axes[:, 0], d.channels or [np.zeros(0)], names, strict=False):
         if ch.shape[0]:
-            step = max(1, ch.shape[0] // width_px)
-            m = ch.shape[0] // step * step
-            blocks = ch[:m].reshape(-1, step).astype(np.float64)
-            tb = d.times[:m:step]
-            ax.fill_between(tb, blocks.min(axis=1) / 32768, blocks.max(axis=1) / 32768, color="#37474f", lw=0)
+            _draw_wave(ax, ch, d.times, width_px)
         for kind, t0, t1 in d.spans:
-            ax.axvspan(t0, t1, color=COLORS[kind], alpha=0.35 if kind != "paused-skip" else 0.25,
-                       hatch="//" if kind == "paused-skip" else None, lw=0)
+            hatched = KINDS[kind].style == "hatched"
+            ax.axvspan(t0, t1, color=COLORS[kind], alpha=0.25 if hatched else 0.35, hatch="//" if hatched else None,
+                       lw=0)
         for kind, t in d.marks:
-            ax.axvline(t, color=COLORS[kind], ls="--" if kind == "callback" else "-", lw=1.2)
+            ax.axvline(t, color=COLORS[kind], ls="--" if KINDS[kind].style == "dashed" else "-", lw=1.2)
         ax.set_ylim(-1, 1)
+        ticks = sorted({sign * v for v in DBFS_TICKS for sign in (-1.0, 1.0)})
+        ax.set_yticks(ticks, [DBFS_TICKS[abs(t)] for t in ticks], fontsize=7)
         ax.set_xlim(t_lo - 0.5, t_hi + 0.5)
-        ax.set_ylabel(name, fontsize=8)
+        ax.set_ylabel(f"{name}\nlevel (dBFS)", fontsize=8)
+        d.ylabels.append(ax.get_ylabel())
     axes[-1, 0].set_xlabel("simulated time (s)")
-    axes[0, 0].set_title(f"{tl['sid']}  {tl['source']}  ({tl['start']:.2f} s to {tl['stop']:.2f} s)", fontsize=9)
-    fig.tight_layout()
+    d.title = (f"recording {tl['sid']}: {tl['source']}, {n} channel{'s' if n > 1 else ''}, "
+               f"{tl['start']:.2f} s to {tl['stop']:.2f} s of call {tl.get('call_sid', '')}")
+    fig.suptitle(d.title, fontsize=10)
+    _legend(fig, d)
+    fig.tight_layout(rect=(0, 0.35 / (1.8 * n + 1.0), 1, 1))
     fig.canvas.draw()
     height = fig.canvas.get_width_height()[1]
     d.xlim = (t_lo - 0.5, t_hi + 0.5)
@@ -151,12 +168,15 @@ def plot_recording(samples: np.ndarray, tl: dict[str, Any], path: str | Path, *,
 
 
 def plot_summary(recordings: list[dict[str, Any]], path: str | Path) -> dict[str, list[float]]:
-    """Durations by source (histogram) and absent recordings (bar) of a run or batch.
+    """Durations by source (histogram) and absent recordings (bar) of a run or batch,
+    under a title with the counts; a panel without data is left out.
 
     Parameters
     ----------
     recordings : list of dict
         Recording resources (``recordings.json``).
+    path : str or Path
+        PNG to write (replaced if it exists).
 
     Returns
     -------
@@ -170,13 +190,27 @@ def plot_summary(recordings: list[dict[str, Any]], path: str | Path) -> dict[str
             by_source[r["source"]].append(float(r.get("recsim_duration_s") or r["duration"]))
         elif r["status"] == "absent":
             absent += 1
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(12, 4), dpi=100, gridspec_kw={"width_ratios": [4, 1]})
-    if by_source:
-        ax1.hist(list(by_source.values()), bins=30, stacked=True, label=list(by_source))
-        ax1.legend(fontsize=8)
-    ax1.set_xlabel("duration (s)")
-    ax1.set_ylabel("recordings")
-    ax2.bar(["absent"], [absent], color=COLORS["paused-skip"])
+    panels = [p for p, has in (("hist", bool(by_source)), ("absent", absent > 0)) if has] or ["hist"]
+    fig, axes = plt.subplots(1, len(panels), figsize=(12, 4), dpi=100, squeeze=False,
+                             gridspec_kw={"width_ratios": [4 if p == "hist" else 1 for p in panels]})
+    for ax, panel in zip(axes[0], panels, strict=True):
+        if panel == "hist":
+            if by_source:
+                ax.hist(list(by_source.values()), bins=30, stacked=True, label=list(by_source))
+                ax.legend(title="source", fontsize=8)
+            else:
+                ax.text(0.5, 0.5, "no completed recordings", ha="center", va="center", transform=ax.transAxes)
+            ax.set_title("durations of completed recordings", fontsize=9)
+            ax.set_xlabel("duration (s)")
+            ax.set_ylabel("recordings")
+            ax.yaxis.get_major_locator().set_params(integer=True)
+        else:
+            ax.bar(["absent"], [absent], color=COLORS["paused-skip"])
+            ax.set_title("absent recordings", fontsize=9)
+            ax.set_ylabel("recordings")
+    done = sum(len(v) for v in by_source.values())
+    fig.suptitle(f"{len(recordings)} recording{'s' if len(recordings) != 1 else ''}: {done} completed, "
+                 f"{absent} absent", fontsize=11)
     fig.tight_layout()
     fig.savefig(path)
     plt.close(fig)

@@ -1,9 +1,15 @@
 """The ``recsim`` command line (argument parsing and printing only).
 
-    recsim run [SCENARIO] [--out DIR] [--format wav,mp3] [--plot] [--workers N | --dask ADDRESS] [--overwrite]
+    recsim [-q | -v] run [SCENARIO] [--out DIR] [--format wav,mp3] [--plot] [--report]
+                         [--workers N | --dask ADDRESS] [--overwrite]
+    recsim report DIR [--html FILE]
     recsim plot RECORDING [--dir DIR]
-    recsim serve [--port 8080] [--clock realtime|manual] [--db FILE] [--account AC...:TOKEN]
+    recsim serve [--port 8080] [--clock realtime|manual] [--db FILE] [--media-dir DIR] [--account AC...:TOKEN]
     recsim --version
+
+``-q`` prints nothing but errors, ``-v`` more detail (every warning; the server's
+requests). A run ends with its warnings summarised (count per code, the first few with
+their call and element).
 
 With no SCENARIO, ``run`` uses the bundled default scenario (examples/default.yaml).
 ``serve`` starts the local REST emulator on 127.0.0.1.
@@ -30,16 +36,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 import time
 from pathlib import Path
-from types import ModuleType
+from typing import Any
 
 from rich.console import Console
 from rich.progress import Progress
 
 from recsim import batch
 from recsim._extras import require
-from recsim.audio import decode_wav
 from recsim.cli.parser import DEFAULT_ACCOUNT, parser
 from recsim.cli.printing import (
     EXIT_CLUSTER,
@@ -52,6 +58,7 @@ from recsim.cli.printing import (
     print_batch,
     print_run,
 )
+from recsim.cli.results import cmd_plot, cmd_report, plots, report, warn_summary
 from recsim.errors import OutputError
 from recsim.runner import run
 from recsim.scenario import Scenario, load_scenario
@@ -83,24 +90,19 @@ def default_scenario_path() -> Path:
     raise FileNotFoundError("the bundled default scenario (examples/default.yaml) is missing; reinstall recsim")
 
 
-def _plotting(feature: str) -> ModuleType:
-    """:mod:`recsim.plots` (matplotlib), or MissingExtraError naming ``recsim[plot]``."""
-    return require("recsim.plots", extra="plot", feature=feature)
+def _batch_warnings(out: Path) -> list[dict[str, Any]]:
+    """The debugger warnings and REST answers of a batch's ``events.jsonl``."""
+    with open(out / "events.jsonl") as f:
+        return [json.loads(line) for line in f if '"debugger-warning"' in line or '"api-response"' in line]
 
 
-def _plots(out: Path, console: Console) -> None:
-    """``--plot``: DIR/plots/{RecordingSid}.png of every WAV, and summary.png."""
-    plots = _plotting("`recsim run --plot`")
-    (out / "plots").mkdir(exist_ok=True)
-    recordings = json.loads((out / "recordings.json").read_text())
-    timelines = plots.read_timelines(out)
-    for r in recordings:
-        media = out / "media" / f"{r['sid']}.wav"
-        if media.is_file():
-            plots.plot_recording(decode_wav(media.read_bytes()), timelines[r["sid"]],
-                                 out / "plots" / f"{r['sid']}.png")
-    plots.plot_summary(recordings, out / "plots" / "summary.png")
-    console.print(f"plots in {out / 'plots'}/")
+def _after(args: argparse.Namespace, console: Console, out: Path, events: list[dict[str, Any]]) -> None:
+    """The end of a run: warnings summary, then ``--plot`` and ``--report``."""
+    warn_summary(console, events, args.verbose)
+    if args.plot:
+        plots(out, console)
+    if args.report:
+        report(out, console)
 
 
 def _cmd_batch(args: argparse.Namespace, console: Console, scenario: Scenario, path: Path) -> int:
@@ -108,35 +110,14 @@ def _cmd_batch(args: argparse.Namespace, console: Console, scenario: Scenario, p
     out = Path(args.out)
     fmts = args.format if "wav" in args.format else ("wav", *args.format)
     t = time.perf_counter()
-    with Progress(console=console, transient=True, disable=args.quiet) as bar:
+    with Progress(console=console, transient=True, disable=console.quiet) as bar:
         task = bar.add_task("shards", total=len(batch.plan_shards(scenario, args.shard_calls)))
         res = batch.run_batch(scenario, out, workers=args.workers, formats=fmts, shard_calls=args.shard_calls,
                         dask_address=args.dask, overwrite=args.overwrite,
                         progress=lambda done, total: bar.update(task, completed=done))
     elapsed = time.perf_counter() - t
-    if not args.quiet:
-        print_batch(console, res, path, out, elapsed)
-    if args.plot:
-        _plots(out, console)
-    return 0
-
-
-def _cmd_plot(args: argparse.Namespace, console: Console) -> int:
-    """``recsim plot RECORDING``: one recording's PNG."""
-    plots = _plotting("`recsim plot`")
-    target = Path(args.recording)
-    sid = target.stem.split(".")[0] if target.suffix else args.recording
-    out_dir = Path(args.dir) if args.dir else (target.parent.parent if target.suffix else Path("recsim-out"))
-    timelines = plots.read_timelines(out_dir)
-    if sid not in timelines:
-        raise FileNotFoundError(f"{sid}: not in {out_dir / 'timelines.jsonl'}")
-    media = out_dir / "media" / f"{sid}.wav"
-    if not media.is_file():
-        raise FileNotFoundError(f"{media}: no media (the recording is absent, or its WAV was not written)")
-    png = Path(args.png) if args.png else out_dir / "plots" / f"{sid}.png"
-    png.parent.mkdir(parents=True, exist_ok=True)
-    plots.plot_recording(decode_wav(media.read_bytes()), timelines[sid], png)
-    console.print(f"{png}")
+    print_batch(console, res, path, out, elapsed)
+    _after(args, console, out, _batch_warnings(out) if not console.quiet else [])
     return 0
 
 
@@ -163,7 +144,7 @@ def _cmd_run(args: argparse.Namespace, console: Console) -> int:
     if args.plot and "wav" not in args.format:
         args.format = ("wav", *args.format)
     t = time.perf_counter()
-    if len(scenario.calls) > 20 and not args.quiet:
+    if len(scenario.calls) > 20 and not console.quiet:
         with Progress(console=console, transient=True) as bar:
             task = bar.add_task("simulating calls", total=len(scenario.calls))
             result = run(scenario, out_dir=out, formats=args.format, keep_samples=False, overwrite=args.overwrite,
@@ -172,11 +153,9 @@ def _cmd_run(args: argparse.Namespace, console: Console) -> int:
         result = run(scenario, out_dir=out, formats=args.format, keep_samples=False, overwrite=args.overwrite)
     elapsed = time.perf_counter() - t
     simulated = sum(r.untrimmed_s for r in result.recordings)
-    if not args.quiet:
-        console.print(f"scenario: {path}")
-        print_run(console, result, len(scenario.calls), elapsed, simulated)
-    if args.plot:
-        _plots(out, console)
+    console.print(f"scenario: {path}")
+    print_run(console, result, len(scenario.calls), elapsed, simulated)
+    _after(args, console, out, [e.to_json() for e in result.events])
     return 0
 
 
@@ -186,27 +165,32 @@ def _cmd_serve(args: argparse.Namespace, console: Console) -> int:
     build = require("recsim.server", extra="server", feature="`recsim serve`").build
     scenario = load_scenario(args.scenario) if args.scenario else None
     accounts = dict(args.account or [DEFAULT_ACCOUNT])
-    app, _backend, sender = build(accounts=accounts, scenario=scenario, db=args.db, media_dir=args.media_dir,
-                                 clock=args.clock, speed=args.speed, media_auth=not args.no_media_auth,
-                                 webhook_timeout_s=args.webhook_timeout, webhook_retries=args.webhook_retries)
-    console.print(f"recsim serve on http://{args.host}:{args.port} ({args.clock} clock); accounts: "
-                  + ", ".join(f"{sid}:{token}" for sid, token in accounts.items()))
-    try:
-        uvicorn.run(app, host=args.host, port=args.port, log_level="warning")
-    finally:
-        sender.close()
+    with tempfile.TemporaryDirectory(prefix="recsim-media-") as tmp:
+        media_dir = args.media_dir or (tmp if args.db == ":memory:" else "recsim-media")
+        app, _backend, sender = build(accounts=accounts, scenario=scenario, db=args.db, media_dir=media_dir,
+                                     clock=args.clock, speed=args.speed, media_auth=not args.no_media_auth,
+                                     webhook_timeout_s=args.webhook_timeout, webhook_retries=args.webhook_retries)
+        console.print(f"recsim serve on http://{args.host}:{args.port} ({args.clock} clock); console at "
+                      f"http://{args.host}:{args.port}/console; media in {media_dir}; accounts: "
+                      + ", ".join(f"{sid}:{token}" for sid, token in accounts.items()), highlight=False)
+        try:
+            uvicorn.run(app, host=args.host, port=args.port, log_level="info" if args.verbose else "warning")
+        finally:
+            sender.close()
     return 0
 
 
 def _dispatch(args: argparse.Namespace) -> int:
     """Run the sub-command of ``args``; returns the exit status."""
-    console = Console()
-    if not console.is_terminal:
-        console = Console(width=150)
+    console = Console(quiet=args.quiet)
+    if not console.is_terminal:  # piped: no hard wrapping at 80 columns
+        console = Console(quiet=args.quiet, width=150, soft_wrap=True)
     if args.command == "serve":
         return _cmd_serve(args, console)
     if args.command == "plot":
-        return _cmd_plot(args, console)
+        return cmd_plot(args, console)
+    if args.command == "report":
+        return cmd_report(args, console)
     return _cmd_run(args, console)
 
 

@@ -14,8 +14,20 @@ from recsim.outputs import FORMATS, validate_formats
 
 __all__ = ["DEFAULT_ACCOUNT", "DESCRIPTION", "EXIT_CODES", "parser"]
 
-#: The first line of ``recsim --help``.
-DESCRIPTION = "The ``recsim`` command line (argument parsing and printing only)."
+#: What ``recsim --help`` says the tool is.
+DESCRIPTION = """\
+recsim simulates Twilio call recording offline: calls described in a scenario (YAML)
+are played through the recording rules of the platform, and you get the recordings
+(WAV/MP3), their metadata as the REST API returns it, and every status callback, in
+seconds and without a Twilio account.
+
+  recsim run [SCENARIO]     simulate a scenario (default: a bundled example) into --out
+  recsim report DIR         write DIR/report.html: a page to browse the recordings of a run
+  recsim plot RECORDING     draw one recording's waveform and spans as a PNG
+  recsim serve              a local Recordings REST API for the official twilio client
+
+Run `recsim COMMAND --help` for the options of a command.
+"""
 
 EXIT_CODES = """exit codes:
   0    success
@@ -87,15 +99,35 @@ def _account(value: str) -> tuple[str, str]:
 DEFAULT_ACCOUNT = ("AC" + "0" * 32, "recsim")
 
 
+def _verbosity(parser: argparse.ArgumentParser, default: Any) -> None:
+    """``-q`` and ``-v``, accepted before and after the sub-command."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("-q", "--quiet", action="store_true", default=default,
+                       help="print nothing but errors")
+    group.add_argument("-v", "--verbose", action="store_true", default=default,
+                       help="print more detail (every warning, server requests)")
+
+
+def _sub(sub: argparse._SubParsersAction, name: str, help: str) -> argparse.ArgumentParser:
+    """A sub-command parser with the exit codes, ``-q`` and ``-v``."""
+    p = sub.add_parser(name, help=help, description=help[0].upper() + help[1:] + ".", epilog=EXIT_CODES,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    _verbosity(p, argparse.SUPPRESS)
+    return p
+
+
 def parser() -> argparse.ArgumentParser:
-    """The ``recsim`` argument parser (its sub-commands run, plot, serve)."""
+    """The ``recsim`` argument parser (its sub-commands run, report, plot, serve)."""
     parser = _Parser(prog="recsim", description=DESCRIPTION, epilog=EXIT_CODES,
                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"recsim {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
+    _verbosity(parser, False)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _run_parser(sub)
-    p_plot = sub.add_parser("plot", help="draw a recording: waveform and spans on the simulated time axis",
-                            epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p_rep = _sub(sub, "report", "write a run's HTML report: summary, recordings, timelines, audio, callbacks")
+    p_rep.add_argument("dir", help="output folder of a finished run (recsim run --out DIR)")
+    p_rep.add_argument("--html", help="where to write it (default DIR/report.html; media links are relative to DIR)")
+    p_plot = _sub(sub, "plot", "draw a recording: waveform and spans on the simulated time axis")
     p_plot.add_argument("recording", help="RecordingSid, or the path of its media file DIR/media/RE....wav")
     p_plot.add_argument("--dir", help="output folder of the run (default: from the media path, or recsim-out)")
     p_plot.add_argument("--png", help="where to write the PNG (default DIR/plots/{RecordingSid}.png)")
@@ -104,14 +136,13 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _run_parser(sub: argparse._SubParsersAction) -> None:
-    p_run = sub.add_parser("run", help="simulate a scenario: recordings, metadata, callbacks", epilog=EXIT_CODES,
-                           formatter_class=argparse.RawDescriptionHelpFormatter)
+    p_run = _sub(sub, "run", "simulate a scenario: recordings, metadata, callbacks")
     p_run.add_argument("scenario", nargs="?", help="scenario YAML (default: the bundled default scenario)")
     p_run.add_argument("--out", default="recsim-out", help="output folder (default: recsim-out)")
     p_run.add_argument("--format", type=_formats, default=("wav",),
                        help="media formats, comma separated: wav, mp3 (default: wav)")
-    p_run.add_argument("--quiet", action="store_true", help="print nothing on success")
     p_run.add_argument("--plot", action="store_true", help="also draw DIR/plots/{RecordingSid}.png and summary.png")
+    p_run.add_argument("--report", action="store_true", help="also write DIR/report.html (see recsim report)")
     p_run.add_argument("--workers", type=_positive_int, default=1,
                        help="worker processes (a batch in shards; resumable)")
     p_run.add_argument("--dask", metavar="ADDRESS", help="run the shards on a Dask scheduler (tcp://host:8786)")
@@ -122,8 +153,8 @@ def _run_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def _serve_parser(sub: argparse._SubParsersAction) -> None:
-    p_srv = sub.add_parser("serve", help="local Recordings REST API that the official twilio client can drive",
-                           epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p_srv = _sub(sub, "serve", "local Recordings REST API that the official twilio client can drive, "
+                 "with a console at /console")
     p_srv.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")
     p_srv.add_argument("--port", type=_port, default=8080, help="port, 1 to 65535 (default 8080)")
     p_srv.add_argument("--clock", choices=("realtime", "manual"), default="realtime",
@@ -131,7 +162,8 @@ def _serve_parser(sub: argparse._SubParsersAction) -> None:
     p_srv.add_argument("--speed", type=_positive_float, default=1.0,
                        help="simulated seconds per wall second (realtime; > 0)")
     p_srv.add_argument("--db", default=":memory:", help="SQLite file for metadata (default in memory)")
-    p_srv.add_argument("--media-dir", default="recsim-media", help="folder of media files (default recsim-media)")
+    p_srv.add_argument("--media-dir", help="folder of media files (default: a temporary folder removed on exit "
+                       "with the in-memory database, recsim-media with --db FILE)")
     p_srv.add_argument("--scenario", help="scenario YAML giving parties, apps, account settings, configurations")
     p_srv.add_argument("--account", type=_account, action="append",
                        help="ACCOUNT_SID:AUTH_TOKEN (repeatable; default AC000...0:recsim)")

@@ -4,6 +4,7 @@ failure, and the tables of a run and a batch."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -20,7 +21,7 @@ from recsim.errors import (
 from recsim.runner import RunResult
 
 __all__ = ["EXIT_CLUSTER", "EXIT_INPUT", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_OUTPUT", "EXIT_SIMULATION",
-           "failure", "print_batch", "print_run"]
+           "failure", "print_batch", "print_run", "print_warnings"]
 
 EXIT_OK = 0
 EXIT_INPUT = 2
@@ -33,7 +34,8 @@ EXIT_INTERRUPTED = 130
 def print_run(console: Console, result: RunResult, n_calls: int, elapsed: float, simulated: float) -> None:
     """The recordings of a run as a table (the first 200), its events and speed."""
     table = Table(title=f"{len(result.recordings)} recordings from {n_calls} calls")
-    for col in ("RecordingSid", "call", "source", "status", "ch", "track", "duration s", "exact s"):
+    table.add_column("RecordingSid", no_wrap=True, min_width=34)  # never cut: users copy it
+    for col in ("call", "source", "status", "ch", "track", "duration s", "exact s"):
         table.add_column(col, justify="right" if col in ("call", "ch", "duration s", "exact s") else "left")
     for r in result.recordings[:200]:
         table.add_row(r.sid, str(r.call_index), r.source, r.status + (f" ({r.error_code})" if r.error_code else ""),
@@ -62,6 +64,33 @@ def print_batch(console: Console, res: BatchResult, path: Path, out: Path, elaps
     console.print(f"{res.recorded_audio_s:,.0f} s of recorded audio in {elapsed:.1f} s "
                   f"({res.recorded_audio_s / max(elapsed, 1e-9):,.0f}x real time); shards run "
                   f"{res.shards_run}, resumed {res.shards_skipped}; outputs in {out}/")
+
+
+def print_warnings(console: Console, warnings: list[dict[str, Any]], *, first: int = 3) -> None:
+    """The warnings of a run on the terminal: the count per code, then the first
+    ``first`` of each code with their call, element and message.
+
+    Parameters
+    ----------
+    warnings : list of dict
+        :func:`recsim.report.data.warnings_of` of the run's events: debugger warnings
+        (Twilio codes such as 13611, 13612) and REST error answers (20404 ...).
+    first : int
+        How many of each code to show (``-v``: all).
+    """
+    if not warnings:
+        return
+    by_code: dict[str, list[dict[str, Any]]] = {}
+    for w in warnings:
+        by_code.setdefault(str(w["code"]), []).append(w)
+    counts = ", ".join(f"{code} x{len(ws)}" for code, ws in sorted(by_code.items(), key=lambda kv: -len(kv[1])))
+    console.print(f"[yellow]{len(warnings)} warnings[/yellow]: {counts}", highlight=False)
+    for code, ws in by_code.items():
+        for w in ws[:first]:
+            line = f"  {code} at {w['time']:.3f} s, call {w['call_sid']}: {w['element']} {w['message']}"
+            console.print(line.rstrip(), highlight=False, markup=False, soft_wrap=True)
+        if len(ws) > first:
+            console.print(f"  {code}: {len(ws) - first} more (recsim report DIR, or -v)", highlight=False)
 
 
 def _one_line(text: str) -> str:

@@ -30,7 +30,7 @@ def histogram(values: list[float], bins: int = BINS) -> dict[str, Any]:
     if not values:
         return {"edges": [], "counts": []}
     lo, hi = min(values), max(values)
-    width = (hi - lo) / bins if hi > lo else 1.0
+    width = (hi - lo) / bins if hi > lo else 1.0 / bins
     counts = [0] * bins
     for v in values:
         counts[min(bins - 1, int((v - lo) / width))] += 1

@@ -6,7 +6,8 @@ marks, their colours and their names, and :func:`timeline_spans`, which turns a 
 Spans (intervals of simulated time): ``captured`` (in the file), ``paused-silence``
 (paused with ``PauseBehavior=silence``: silence in the file), ``paused-skip`` (paused
 with ``PauseBehavior=skip``: not in the file), ``no-media`` (no RTP: cut from the file),
-``trimmed`` (removed by ``trim-silence``). Marks (moments): ``dtmf`` (a key pressed),
+``lost`` (packets lost on the network), ``concealed`` (packet loss concealment filled
+them), ``trimmed`` (removed by ``trim-silence``). Marks (moments): ``dtmf`` (a key pressed),
 ``beep``, ``timeout`` (``<Record>`` ended by its timeout) and ``callback`` (a recording
 status callback). Source: ``docs/semantics.md``; the pause behaviors of
 ``twilio_api_v2010_recording_excerpt.json`` (``PauseBehavior``).
@@ -46,10 +47,12 @@ class Kind:
 
 #: Spans, in legend order.
 SPAN_KINDS: tuple[Kind, ...] = (
-    Kind("captured", "captured", "#b0bec5"),
-    Kind("paused-silence", "paused (silence in the file)", "#757575"),
+    Kind("captured", "captured (in the file)", "#ffffff"),
+    Kind("paused-silence", "paused (silence in the file)", "#9e9e9e"),
     Kind("paused-skip", "paused (skip: not in the file)", "#e53935", "hatched"),
     Kind("no-media", "no media (no RTP)", "#fdd835"),
+    Kind("lost", "lost packets", "#6d4c41", "hatched"),
+    Kind("concealed", "concealed (packet loss concealment)", "#ff80ab"),
     Kind("trimmed", "trimmed (trim-silence)", "#1e88e5"),
 )
 #: Marks, in legend order.
@@ -104,7 +107,8 @@ def timeline_spans(tl: dict[str, Any]) -> TimelineView:
     ----------
     tl : dict
         Its line of ``timelines.jsonl`` (:func:`recsim.sim.recording.timeline`):
-        ``pieces``, ``skipped``, ``no_media``, ``trim`` (sample bounds at 8000 Hz),
+        ``pieces``, ``skipped``, ``no_media``, ``lost_packets`` and ``concealed``
+        (optional), ``trim`` (sample bounds at 8000 Hz),
         ``dtmf``, ``beep``, ``end_reason``, ``stop``, ``callbacks``.
 
     Returns
@@ -117,6 +121,8 @@ def timeline_spans(tl: dict[str, Any]) -> TimelineView:
     spans = [(str(k), float(t0), float(t1)) for k, t0, t1 in pieces if str(k) in KINDS]
     spans += [("paused-skip", float(t0), float(t1)) for t0, t1 in tl.get("skipped", [])]
     spans += [("no-media", float(t0), float(t1)) for t0, t1 in tl.get("no_media", [])]
+    spans += [("lost", float(t0), float(t1)) for t0, t1 in tl.get("lost_packets", [])]
+    spans += [("concealed", float(t0), float(t1)) for t0, t1 in tl.get("concealed", [])]
     n = _untrimmed(pieces)
     a, b = tl.get("trim", [0, n]) or [0, n]
     if n and a > 0:

@@ -117,10 +117,12 @@ function renderTimeline(tl) {
   svg.setAttribute("viewBox", "0 0 " + W + " " + H);
   svg.setAttribute("preserveAspectRatio", "none");
   const defs = el("svg:defs");
-  const pat = el("svg:pattern", { id: "hatch", width: 6, height: 6, patternUnits: "userSpaceOnUse", patternTransform: "rotate(45)" });
-  pat.append(el("svg:rect", { width: 6, height: 6, fill: KIND.get("paused-skip").color, "fill-opacity": 0.35 }),
-    el("svg:line", { x1: 0, y1: 0, x2: 0, y2: 6, stroke: KIND.get("paused-skip").color, "stroke-width": 3 }));
-  defs.append(pat);
+  for (const k of KINDS.filter((k) => k.style === "hatched")) {
+    const pat = el("svg:pattern", { id: "hatch-" + k.key, width: 6, height: 6, patternUnits: "userSpaceOnUse", patternTransform: "rotate(45)" });
+    pat.append(el("svg:rect", { width: 6, height: 6, fill: k.color, "fill-opacity": 0.35 }),
+      el("svg:line", { x1: 0, y1: 0, x2: 0, y2: 6, stroke: k.color, "stroke-width": 3 }));
+    defs.append(pat);
+  }
   svg.append(defs);
   if (!tl) { svg.append(el("svg:text", { x: 10, y: 30 }, "no timeline for this recording")); return; }
   const ts = [tl.start, tl.stop, ...tl.spans.flatMap((s) => [s[1], s[2]]), ...tl.marks.map((m) => m[1])];
@@ -130,7 +132,7 @@ function renderTimeline(tl) {
     const k = KIND.get(kind) || { color: "#999", style: "solid", name: kind };
     const r = el("svg:rect", { class: "span span-" + kind, "data-kind": kind, "data-t0": t0, "data-t1": t1,
       x: x(t0), y: top, width: Math.max(1, x(t1) - x(t0)), height: h,
-      fill: k.style === "hatched" ? "url(#hatch)" : k.color, "fill-opacity": kind === "captured" ? 1 : 0.8 });
+      fill: k.style === "hatched" ? "url(#hatch-" + kind + ")" : k.color, "fill-opacity": kind === "captured" ? 1 : 0.8 });
     r.append(el("svg:title", {}, k.name + ": " + fmt(t0) + " to " + fmt(t1) + " s"));
     svg.append(r);
   }
@@ -161,6 +163,7 @@ function eventCells(e) {
   if (e.code) bits.push("code " + e.code);
   if (e.message) bits.push(e.message);
   if (e.parameters && e.parameters.RecordingStatus) bits.push("RecordingStatus=" + e.parameters.RecordingStatus);
+  else if (e.kind === "api-response" && e.parameters) bits.push(Object.entries(e.parameters).map(([k, v]) => k + "=" + v).join(" "));
   const det = el("details");
   det.append(el("summary", {}, bits.join("; ") || "parameters"));
   det.append(el("pre", {}, JSON.stringify(e.body ? { parameters: e.parameters, body: e.body } : e.parameters || e, null, 1)));
