@@ -21,14 +21,17 @@ holds files recsim did not write   refuses, even with ``overwrite`` (nothing a u
 
 Before a run goes on in a folder it removes what an interrupted run left: ``*.part``
 files and staging folders.
+
+The folder is a :class:`~recsim.outputs.Target`: a local folder or an object-storage
+prefix (``s3://bucket/prefix``, any fsspec URL; issue 14). The rules are the same on
+both, through the same code: on object storage every object is written whole, so the
+manifest and each shard file exist only when complete.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +39,7 @@ from typing import Any
 
 from recsim._version import __version__
 from recsim.errors import OutputError
-from recsim.outputs import PART_SUFFIX, atomic_write
+from recsim.outputs import PART_SUFFIX, Target, open_target
 from recsim.scenario import Scenario
 
 __all__ = [
@@ -57,13 +60,14 @@ __all__ = [
 MANIFEST = "recsim-run.json"
 #: Files and folders a run writes at the top of its folder (besides media/ and plots/).
 _OUTPUT_FILES = ("recordings.json", "events.jsonl", "timelines.jsonl", "transcriptions.json", "summary.json",
-                 MANIFEST)
+                 "recordings.parquet", "events.parquet", "report.html", MANIFEST)
 _OUTPUT_DIRS = ("media", "plots", ".shards", ".staging")
 _OUTPUT_SUFFIXES = {"media": (".wav", ".mp3"), "plots": (".png",)}
 #: What each identity field is called in messages.
 _LABELS = {"recsim": "recsim version", "scenario": "scenario content (its fields, apps, seed)",
            "audio": "audio files read", "formats": "media formats (--format)",
-           "plan": "shard plan (single run, or --shard-calls)"}
+           "plan": "shard plan (single run, or --shard-calls)",
+           "metadata": "metadata files (--metadata)"}
 
 
 @dataclass(frozen=True)
@@ -127,7 +131,8 @@ def _files(value: Any) -> Iterator[str]:
             yield from _files(v)
 
 
-def identity_of(scenario: Scenario, formats: tuple[str, ...], plan: Any = "single") -> RunIdentity:
+def identity_of(scenario: Scenario, formats: tuple[str, ...], plan: Any = "single",
+                metadata: tuple[str, ...] = ("json",)) -> RunIdentity:
     """The identity of running ``scenario`` with ``formats`` and a shard ``plan``.
 
     Parameters
@@ -138,6 +143,9 @@ def identity_of(scenario: Scenario, formats: tuple[str, ...], plan: Any = "singl
         Media formats, as validated by :func:`recsim.outputs.validate_formats`.
     plan : str or dict
         ``"single"`` for one simulation, ``{"shard_calls": n}`` for a batch.
+    metadata : tuple of {"json", "parquet"}
+        The metadata files; recorded in the identity only when not just ``json`` (so
+        the manifests of JSON runs are those recsim always wrote).
 
     Raises
     ------
@@ -154,26 +162,28 @@ def identity_of(scenario: Scenario, formats: tuple[str, ...], plan: Any = "singl
         except OSError:
             if "://" not in ref:
                 audio[ref] = "unreadable"
-    return RunIdentity({"recsim": __version__, "scenario": _sha256(json.dumps(dumped, sort_keys=True).encode()),
-                        "audio": audio, "formats": list(formats), "plan": plan})
+    fields = {"recsim": __version__, "scenario": _sha256(json.dumps(dumped, sort_keys=True).encode()),
+              "audio": audio, "formats": list(formats), "plan": plan}
+    if tuple(metadata) != ("json",):
+        fields["metadata"] = list(metadata)
+    return RunIdentity(fields)
 
 
-def _recsim_wrote(out: Path, entry: Path) -> bool:
-    name = entry.name
-    if entry.is_file():
+def _recsim_wrote(out: Target, name: str, size: int | None) -> bool:
+    if size is not None:
         return name in _OUTPUT_FILES or name.endswith(PART_SUFFIX)
-    if entry.is_dir() and name in _OUTPUT_DIRS:
+    if name in _OUTPUT_DIRS:
         allowed = _OUTPUT_SUFFIXES.get(name)
-        return allowed is None or all(p.is_file() and (p.name.endswith(allowed) or p.name.endswith(PART_SUFFIX))
-                                      for p in entry.iterdir())
+        return allowed is None or all(sz is not None and (n.endswith(allowed) or n.endswith(PART_SUFFIX))
+                                      for n, sz in out.listing(name).items())
     return False
 
 
-def _foreign(out: Path) -> list[str]:
-    return sorted(p.name for p in out.iterdir() if not _recsim_wrote(out, p))
+def _foreign(out: Target) -> list[str]:
+    return sorted(n for n, size in out.listing().items() if not _recsim_wrote(out, n, size))
 
 
-def remove_outputs(out: Path) -> None:
+def remove_outputs(out: Target) -> None:
     """Remove every file and folder a run writes in ``out`` (nothing else).
 
     Raises
@@ -181,38 +191,30 @@ def remove_outputs(out: Path) -> None:
     OutputError
         A file cannot be removed.
     """
-    try:
-        for name in _OUTPUT_DIRS:
-            if (out / name).is_dir():
-                shutil.rmtree(out / name)
-        for p in out.iterdir():
-            if p.is_file() and (p.name in _OUTPUT_FILES or p.name.endswith(PART_SUFFIX)):
-                p.unlink()
-    except OSError as exc:
-        raise OutputError(f"{out}: cannot remove the old outputs ({exc.strerror or exc})") from None
+    for name in _OUTPUT_DIRS:
+        out.remove_tree(name)
+    out.remove([n for n, size in out.listing().items()
+                if size is not None and (n in _OUTPUT_FILES or n.endswith(PART_SUFFIX))])
 
 
-def clean_leftovers(out: Path) -> int:
+def clean_leftovers(out: Target) -> int:
     """Remove what an interrupted run left in ``out``: ``*.part`` files (top level,
-    media/, .shards/) and staging folders. Returns the number of entries removed."""
+    media/, .shards/, plots/) and staging folders. Returns the number of entries removed."""
     removed = 0
-    for folder in (out, out / "media", out / ".shards", out / "plots"):
-        if not folder.is_dir():
-            continue
-        for p in folder.iterdir():
-            if p.name.endswith(PART_SUFFIX) and p.is_file():
-                p.unlink(missing_ok=True)
+    for folder in ("", "media", ".shards", "plots"):
+        prefix = f"{folder}/" if folder else ""
+        entries = out.listing(folder)
+        parts = [prefix + n for n, size in entries.items() if size is not None and n.endswith(PART_SUFFIX)]
+        out.remove(parts)
+        removed += len(parts)
+        for n, size in entries.items():
+            if size is None and n.endswith(".staging"):
+                out.remove_tree(prefix + n)
                 removed += 1
-            elif p.name.endswith(".staging") and p.is_dir():
-                shutil.rmtree(p, ignore_errors=True)
-                removed += 1
-    if (out / ".staging").is_dir():
-        shutil.rmtree(out / ".staging", ignore_errors=True)
-        removed += 1
     return removed
 
 
-def read_manifest(out: Path) -> dict[str, Any] | None:
+def read_manifest(out: Target) -> dict[str, Any] | None:
     """The manifest of ``out`` (None when there is none).
 
     Raises
@@ -220,41 +222,42 @@ def read_manifest(out: Path) -> dict[str, Any] | None:
     OutputError
         The manifest is not valid JSON (the message says how to start over).
     """
-    path = out / MANIFEST
-    if not path.is_file():
+    raw = out.read(MANIFEST)
+    if raw is None:
         return None
     try:
-        data = json.loads(path.read_bytes())
+        data = json.loads(raw)
         if not isinstance(data, dict) or not isinstance(data.get("identity"), dict):
             raise ValueError("no identity")
         return data
-    except (ValueError, OSError):
-        raise OutputError(f"{path}: corrupt run manifest; remove the folder or run with --overwrite "
+    except ValueError:
+        raise OutputError(f"{out.url}/{MANIFEST}: corrupt run manifest; remove the folder or run with --overwrite "
                           "to start over") from None
 
 
-def write_manifest(out: Path, identity: RunIdentity, *, complete: bool) -> None:
+def write_manifest(out: Target, identity: RunIdentity, *, complete: bool) -> None:
     """Write ``recsim-run.json``: the identity, its fingerprint and whether the run
     finished (``complete``)."""
     doc = {"fingerprint": identity.fingerprint, "identity": identity.fields, "complete": complete}
-    atomic_write(out / MANIFEST, (json.dumps(doc, indent=2, sort_keys=True) + "\n").encode())
+    out.write(MANIFEST, (json.dumps(doc, indent=2, sort_keys=True) + "\n").encode())
 
 
-def _mkdir(path: Path) -> None:
-    if path.exists() and not path.is_dir():
-        raise OutputError(f"{path}: is a file, not a folder; choose another --out or remove the file")
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot create the folder ({exc.strerror or exc}); choose another --out") from None
-
-
-def claim(out: str | Path, identity: RunIdentity, *, overwrite: bool = False) -> tuple[Path, bool]:
+def claim(out: str | Path | Target, identity: RunIdentity, *, overwrite: bool = False,
+          storage_options: dict[str, Any] | None = None) -> tuple[Target, bool]:
     """Make ``out`` the folder of the run ``identity`` (see the module's table).
+
+    Parameters
+    ----------
+    out : str, Path or Target
+        A local folder or an fsspec URL (:func:`recsim.outputs.open_target`).
+    identity : RunIdentity
+    overwrite : bool
+    storage_options : dict, optional
+        Options of the URL's file system.
 
     Returns
     -------
-    (Path, bool)
+    (Target, bool)
         The folder, and whether it already held this run (a batch then resumes).
 
     Raises
@@ -264,36 +267,39 @@ def claim(out: str | Path, identity: RunIdentity, *, overwrite: bool = False) ->
         it holds another run and ``overwrite`` is false (the message lists what differs);
         it holds files recsim did not write.
     """
-    path = Path(out)
-    _mkdir(path)
+    target = open_target(out, storage_options)
+    if target.kind() == "file":
+        raise OutputError(f"{target.url}: is a file, not a folder; choose another --out or remove the file")
+    target.makedirs()
+    top = target.listing()
     for sub in ("media", ".shards"):
-        if (path / sub).exists() and not (path / sub).is_dir():
-            raise OutputError(f"{path / sub}: is a file where recsim writes a folder; remove it or choose "
+        if top.get(sub, None) is not None:
+            raise OutputError(f"{target.url}/{sub}: is a file where recsim writes a folder; remove it or choose "
                               "another --out")
-    foreign = _foreign(path)
+    foreign = _foreign(target)
     if foreign:
         shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
-        raise OutputError(f"{path}: holds files recsim did not write ({shown}); choose an empty or new --out "
+        raise OutputError(f"{target.url}: holds files recsim did not write ({shown}); choose an empty or new --out "
                           "(nothing there is removed, even with --overwrite)")
     if overwrite:
-        remove_outputs(path)
-        return path, False
-    manifest = read_manifest(path)
+        remove_outputs(target)
+        return target, False
+    manifest = read_manifest(target)
     same = manifest is not None and manifest.get("fingerprint") == identity.fingerprint
-    if not same and any(path.iterdir()):
+    if not same and top:
         if manifest is None:
             why = "outputs of a run that has no manifest (an older recsim, or an interrupted start)"
         else:
             why = "another run: " + "; ".join(identity.differences(manifest["identity"]) or ["its fingerprint"])
-        raise OutputError(f"{path}: holds {why}. Run with --overwrite to replace its outputs, or choose "
+        raise OutputError(f"{target.url}: holds {why}. Run with --overwrite to replace its outputs, or choose "
                           "another --out")
     if same:
-        clean_leftovers(path)
-    return path, same
+        clean_leftovers(target)
+    return target, same
 
 
 # ------------------------------------------------------------ staging (run)
-def staging(out: Path) -> Path:
+def staging(out: Target) -> Target:
     """A fresh staging folder ``out/.staging`` (with ``media/``) where a single run
     writes everything before :func:`commit` moves it into place.
 
@@ -302,13 +308,12 @@ def staging(out: Path) -> Path:
     OutputError
         The folder cannot be created.
     """
-    stage = out / ".staging"
-    shutil.rmtree(stage, ignore_errors=True)
-    _mkdir(stage / "media")
-    return stage
+    out.remove_tree(".staging")
+    out.makedirs(".staging/media")
+    return out.child(".staging")
 
 
-def commit(out: Path, stage: Path, identity: RunIdentity) -> None:
+def commit(out: Target, identity: RunIdentity) -> None:
     """Move a staged run into ``out`` (media first, then metadata), write the manifest
     (complete) and remove the staging folder.
 
@@ -317,24 +322,22 @@ def commit(out: Path, stage: Path, identity: RunIdentity) -> None:
     OutputError
         A file cannot be moved.
     """
-    try:
-        (out / "media").mkdir(exist_ok=True)
-        for p in sorted((stage / "media").iterdir()):
-            os.replace(p, out / "media" / p.name)
-        for p in sorted(stage.iterdir()):
-            if p.is_file():
-                os.replace(p, out / p.name)
-    except OSError as exc:
-        raise OutputError(f"{out}: cannot move the outputs into place ({exc.strerror or exc})") from None
+    out.makedirs("media")
+    for name, size in sorted(out.listing(".staging/media").items()):
+        if size is not None:
+            out.move(f".staging/media/{name}", f"media/{name}")
+    for name, size in sorted(out.listing(".staging").items()):
+        if size is not None:
+            out.move(f".staging/{name}", name)
     write_manifest(out, identity, complete=True)
-    shutil.rmtree(stage, ignore_errors=True)
+    out.remove_tree(".staging")
 
 
-def rollback(out: Path, *, created: bool) -> None:
+def rollback(out: Target, *, created: bool) -> None:
     """Undo a run that failed before :func:`commit`: remove its staging folder and
-    ``*.part`` files, and the folder itself when the run ``created`` it."""
-    shutil.rmtree(out / ".staging", ignore_errors=True)
-    if out.is_dir():
+    ``*.part`` files, and the folder itself when the run ``created`` it and it is empty."""
+    out.remove_tree(".staging")
+    if out.kind() == "folder":
         clean_leftovers(out)
-        if created and not any(out.iterdir()):
-            out.rmdir()
+        if created and not out.listing():
+            out.remove_tree("")

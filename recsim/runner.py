@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from recsim import runfolder
-from recsim.outputs import FolderTarget, RecordingWriter, Rows, validate_formats, write_run_files
+from recsim.outputs import RecordingWriter, Rows, Target, is_url, validate_formats, write_run_files
 from recsim.rest_steps import simulation
 from recsim.scenario import Scenario
 from recsim.sim.callbacks import Event, MemorySink
@@ -90,7 +90,7 @@ class RunResult:
 
     recordings: list[RecordingResult]
     events: list[Event]
-    out_dir: Path | None
+    out_dir: Path | str | None
     account_sid: str
     transcriptions: list[dict[str, Any]]
 
@@ -130,6 +130,7 @@ def run(scenario: Scenario, *, out_dir: str | Path | None = None, formats: Itera
     scenario : Scenario
         From :func:`recsim.load_scenario` or :func:`recsim.scenario_from_dict`.
     out_dir : str or Path, optional
+        A local folder or an fsspec URL (``s3://bucket/prefix``, ``recsim[s3]``).
         Write recordings.json, events.jsonl, timelines.jsonl, transcriptions.json and
         media/ there. The folder must be new, empty, or hold this same run
         (:mod:`recsim.runfolder`); everything is staged and moved into place only when
@@ -178,10 +179,10 @@ def run(scenario: Scenario, *, out_dir: str | Path | None = None, formats: Itera
 
 
 def _outputs(sim: Simulation, scenario: Scenario, sink: MemorySink, fmts: tuple[str, ...], keep_samples: bool,
-             progress: Callable[[int, int], None] | None, stage: Path | None) -> tuple[RecordingWriter, Rows]:
+             progress: Callable[[int, int], None] | None, stage: Target | None) -> tuple[RecordingWriter, Rows]:
     """Simulate, writing media into ``stage/media`` and the run files into ``stage``
     (nothing when None); returns the writer (samples) and the sorted rows."""
-    writer = RecordingWriter(sim, fmts, FolderTarget(stage / "media") if stage is not None else None,
+    writer = RecordingWriter(sim, fmts, stage.child("media") if stage is not None else None,
                              keep_samples=keep_samples)
     _simulate(sim, scenario, progress)
     rows = writer.finish(sink.events)
@@ -191,20 +192,19 @@ def _outputs(sim: Simulation, scenario: Scenario, sink: MemorySink, fmts: tuple[
 
 
 def _in_folder(out_dir: str | Path, identity: runfolder.RunIdentity, overwrite: bool,
-               body: Callable[[Path], _T]) -> tuple[Path, _T]:
-    """Claim ``out_dir`` for the run ``identity``, run ``body(stage)`` writing into a
-    staging folder, and move the staged outputs into place; on any failure the folder
-    is left as it was (:mod:`recsim.runfolder`)."""
-    created = not Path(out_dir).exists()
+               body: Callable[[Target], _T]) -> tuple[Path | str, _T]:
+    """Claim ``out_dir`` (a folder or an fsspec URL) for the run ``identity``, run
+    ``body(stage)`` writing into a staging folder, and move the staged outputs into
+    place; on any failure the folder is left as it was (:mod:`recsim.runfolder`)."""
+    created = is_url(out_dir) or not Path(out_dir).exists()
     out, _ = runfolder.claim(out_dir, identity, overwrite=overwrite)
     try:
-        stage = runfolder.staging(out)
-        result = body(stage)
-        runfolder.commit(out, stage, identity)
+        result = body(runfolder.staging(out))
+        runfolder.commit(out, identity)
     except BaseException:
         runfolder.rollback(out, created=created)
         raise
-    return out, result
+    return (str(out_dir) if is_url(out_dir) else Path(out.url)), result
 
 
 def _simulate(sim: Simulation, scenario: Scenario, progress: Callable[[int, int], None] | None) -> None:

@@ -3,11 +3,14 @@
 A shard is a set of whole call groups (a call, or every call of one conference) run in
 its own :class:`~recsim.sim.Simulation`; a call's SIDs and samples depend only on the
 seed and its index, so any split gives the same outputs. Each finished shard writes its
-media (temporary name, then rename) and a shard file ``.shards/NNNNN.json``; a batch run
-again on the same folder skips finished shards (resume). The outputs are merged in a
-canonical order: recordings by (start time, call index, creation order), events by
-(time, call index, order within the call), so 1 process, N processes and a Dask cluster
-give byte-identical ``recordings.json``, ``events.jsonl`` and media.
+media, its sorted streams and last its manifest ``.shards/NNNNN.json``
+(:mod:`recsim.batch.shard`); a batch run again on the same output skips finished shards
+(resume). The output is a local folder or an object-storage prefix (``s3://``, any
+fsspec URL), written by the workers directly. The outputs are merged in a canonical
+order by a streaming k-way merge (:mod:`recsim.batch.merge`): recordings by (start time,
+call index, creation order), events by (time, call index, order within the call), so 1
+process, N processes and a Dask cluster give byte-identical ``recordings.json``,
+``events.jsonl``, Parquet files and media.
 """
 
 from __future__ import annotations
@@ -21,18 +24,22 @@ from recsim import runfolder
 from recsim.batch.execute import Todo, execute
 from recsim.batch.merge import BatchResult, merge
 from recsim.batch.plan import Shard, plan_shards, shard_fingerprint
-from recsim.batch.shard import load_shard, run_shard
+from recsim.batch.shard import ShardOutput, load_shard, run_shard, shard_name
 from recsim.errors import ScenarioError
-from recsim.outputs import validate_formats
+from recsim.outputs import Target, is_url, validate_formats
 from recsim.scenario import Scenario
 from recsim.sim.checks import check_scenario
 
-__all__ = ["BatchResult", "Shard", "plan_shards", "run_batch", "run_shard"]
+__all__ = ["METADATA", "BatchResult", "Shard", "ShardOutput", "plan_shards", "run_batch", "run_shard"]
+
+#: Metadata file sets of ``--metadata``.
+METADATA = ("json", "parquet")
 
 
 def run_batch(scenario: Scenario, out_dir: str | Path, *, workers: int = 1, formats: Iterable[str] = ("wav",),
               shard_calls: int = 200, dask_address: str | None = None, dask_client: Any = None,
-              progress: Callable[[int, int], None] | None = None, overwrite: bool = False) -> BatchResult:
+              progress: Callable[[int, int], None] | None = None, overwrite: bool = False, media: bool = True,
+              metadata: Iterable[str] = ("json",), storage_options: dict[str, Any] | None = None) -> BatchResult:
     """Run every call of ``scenario`` in shards and merge the outputs in ``out_dir``.
 
     Parameters
@@ -40,9 +47,11 @@ def run_batch(scenario: Scenario, out_dir: str | Path, *, workers: int = 1, form
     scenario : Scenario
         Validated (for example a traffic scenario of thousands of calls).
     out_dir : str or Path
-        The run files, media/, summary.json and ``.shards/`` (finished shards). New, empty
-        or holding this same run (:mod:`recsim.runfolder`): a second run skips finished
-        shards (resume) after checking their fingerprints and media.
+        A local folder or an fsspec URL (``s3://bucket/prefix``, ``gs://``, ``abfs://``,
+        ``memory://``, ``file://``; ``recsim[s3]``): the run files, media/,
+        summary.json and ``.shards/`` (finished shards). New, empty or holding this
+        same run (:mod:`recsim.runfolder`): a second run skips finished shards (resume)
+        after checking their fingerprints, streams and media.
     workers : int
         Worker processes on this machine (1: in this process); at least 1.
     formats : iterable of {"wav", "mp3"}
@@ -54,6 +63,15 @@ def run_batch(scenario: Scenario, out_dir: str | Path, *, workers: int = 1, form
         ``progress(shards_done, shards_total)``.
     overwrite : bool
         Replace the outputs of another run in ``out_dir`` (only files recsim wrote).
+    media : bool
+        False (``--media none``): every recording is still assembled (trim-silence and
+        durations need the samples) but no media file is written.
+    metadata : iterable of {"json", "parquet"}
+        The run files: ``json`` (recordings.json, events.jsonl, timelines.jsonl,
+        transcriptions.json), ``parquet`` (recordings.parquet, events.parquet;
+        ``recsim[parquet]``), or both.
+    storage_options : dict, optional
+        Options of the URL's fsspec file system (for example an S3 ``endpoint_url``).
 
     Returns
     -------
@@ -62,35 +80,55 @@ def run_batch(scenario: Scenario, out_dir: str | Path, *, workers: int = 1, form
     Raises
     ------
     ScenarioError
-        Invalid formats, ``workers`` or ``shard_calls`` below 1, invalid TwiML or audio.
+        Invalid formats or metadata, ``workers`` or ``shard_calls`` below 1, invalid
+        TwiML or audio.
     OutputError
         The folder holds another run or foreign files, a finished shard is corrupt, of
         another run, or lost media; the folder cannot be written.
     ClusterError
         The Dask scheduler cannot be reached.
+    MissingExtraError
+        ``recsim[s3]`` (a URL) or ``recsim[parquet]`` is needed and not installed.
     SimulationError
         A call flow cannot continue: what this batch wrote is removed.
     KeyboardInterrupt
         Workers stopped, temporary files removed; finished shards kept (resume).
     """
-    fmts = validate_formats(formats)
+    fmts = validate_formats(formats) if media else ()
+    meta = _metadata(metadata)
     _check_counts(workers=workers, shard_calls=shard_calls)
     check_scenario(scenario)  # apps, TwiML, audio, Dial targets, Play URLs, loops: before anything is written
-    identity = runfolder.identity_of(scenario, fmts, {"shard_calls": shard_calls})
-    created = not Path(out_dir).exists()
-    out, same = runfolder.claim(out_dir, identity, overwrite=overwrite)
+    identity = runfolder.identity_of(scenario, fmts, {"shard_calls": shard_calls}, meta)
+    created = is_url(out_dir) or not Path(out_dir).exists()
+    out, same = runfolder.claim(out_dir, identity, overwrite=overwrite, storage_options=storage_options)
     if not same:
         runfolder.write_manifest(out, identity, complete=False)
-    fps, before, todo = _plan(scenario, out, fmts, shard_calls, identity.fingerprint)
+    output = ShardOutput(str(out_dir) if is_url(out_dir) else out.url, fmts, "parquet" in meta,
+                         dict(storage_options or {}))
+    manifests, fps, before, todo = _plan(scenario, out, output, shard_calls, identity.fingerprint)
     _undone_on_failure(out, before, created, lambda: execute(
-        scenario, todo, len(fps), workers=workers, dask_address=dask_address, dask_client=dask_client,
+        scenario, todo, len(manifests), workers=workers, dask_address=dask_address, dask_client=dask_client,
         progress=progress))
-    result = merge(out, fps, len(fps) - len(todo))
+    media_now, shards_now = out.listing("media"), out.listing(".shards")
+    checked = [m if m is not None else load_shard(out, k, fps[k], media_now, shards_now)
+               for k, m in enumerate(manifests)]
+    result = merge(out, checked, len(checked) - len(todo), meta)
     runfolder.write_manifest(out, identity, complete=True)
     return result
 
 
-def _undone_on_failure(out: Path, before: set[str], created: bool, body: Callable[[], None]) -> None:
+def _metadata(metadata: Iterable[str]) -> tuple[str, ...]:
+    """The checked ``--metadata`` set, in the order of :data:`METADATA`."""
+    items = metadata.split(",") if isinstance(metadata, str) else list(metadata)
+    got = {str(m).strip().lower() for m in items if str(m).strip()}
+    bad = sorted(got - set(METADATA))
+    if bad or not got:
+        raise ScenarioError(f"metadata: {', '.join(map(repr, bad)) or 'none given'} not allowed; "
+                            f"allowed: {', '.join(METADATA)}")
+    return tuple(m for m in METADATA if m in got)
+
+
+def _undone_on_failure(out: Target, before: set[str], created: bool, body: Callable[[], None]) -> None:
     """Run ``body``; on Ctrl-C keep finished shards (remove temporary files only), on any
     other failure remove what this batch wrote (:func:`_undo`)."""
     try:
@@ -110,39 +148,42 @@ def _check_counts(**counts: Any) -> None:
             raise ScenarioError(f"{name}: {value!r} is not allowed; expected an integer >= 1")
 
 
-def _plan(scenario: Scenario, out: Path, fmts: tuple[str, ...], shard_calls: int,
-          fingerprint: str) -> tuple[list[str], set[str], list[Todo]]:
-    """The shard fingerprints, the shard files already there (each checked, else
-    OutputError), and the shards left to run."""
-    (out / "media").mkdir(exist_ok=True)
-    (out / ".shards").mkdir(exist_ok=True)
+def _plan(scenario: Scenario, out: Target, output: ShardOutput, shard_calls: int,
+          fingerprint: str) -> tuple[list[dict[str, Any] | None], list[str], set[str], list[Todo]]:
+    """Each shard's manifest when finished (checked, else OutputError) or None, each
+    shard's fingerprint, the shard manifests already there, and the shards left to run."""
+    out.makedirs("media")
+    out.makedirs(".shards")
     shards = plan_shards(scenario, shard_calls)
-    fps = [shard_fingerprint(fingerprint, sh) for sh in shards]
-    before = {p.name for p in (out / ".shards").glob("*.json")}
+    media, listed = out.listing("media"), out.listing(".shards")
+    before = {n for n in listed if n.endswith(".json")}
+    manifests: list[dict[str, Any] | None] = []
     todo: list[Todo] = []
-    for k, shard in enumerate(shards):
-        if f"{k:05d}.json" in before:
-            load_shard(out, k, fps[k])
+    fps = [shard_fingerprint(fingerprint, shard) for shard in shards]
+    for k, (shard, fp) in enumerate(zip(shards, fps, strict=True)):
+        if shard_name(k).split("/")[-1] in before:
+            manifests.append(load_shard(out, k, fp, media, listed))
         else:
-            todo.append((shard, str(out), fmts, k, fps[k]))
-    return fps, before, todo
+            manifests.append(None)
+            todo.append((shard, output, k, fp))
+    return manifests, fps, before, todo
 
 
-def _undo(out: Path, before: set[str], *, created: bool) -> None:
+def _undo(out: Target, before: set[str], *, created: bool) -> None:
     """Remove what a failed batch wrote: shard files that were not there ``before``,
-    their media, temporary files; the whole output when the folder held nothing."""
-    shard_dir = out / ".shards"
-    for p in shard_dir.glob("*.json"):
-        if p.name in before:
+    their streams and media, temporary files; the whole output when it held nothing."""
+    for name in out.listing(".shards"):
+        if not name.endswith(".json") or name in before:
             continue
         try:
-            for name, _ in json.loads(p.read_bytes()).get("media", []):
-                (out / "media" / name).unlink(missing_ok=True)
+            media = json.loads(out.read(f".shards/{name}") or b"{}").get("media", [])
+            out.remove([f"media/{m}" for m, _ in media])
         except (ValueError, OSError):
             pass
-        p.unlink(missing_ok=True)
+        stem = name[:-len(".json")]
+        out.remove([f".shards/{n}" for n in out.listing(".shards") if n == name or n.startswith(stem + ".")])
     runfolder.clean_leftovers(out)
     if not before:
         runfolder.remove_outputs(out)
-        if created and not any(out.iterdir()):
-            out.rmdir()
+        if created and not out.listing():
+            out.remove_tree("")

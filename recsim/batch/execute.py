@@ -10,7 +10,7 @@ from typing import Any
 
 from recsim._extras import require
 from recsim.batch.plan import Shard
-from recsim.batch.shard import run_shard
+from recsim.batch.shard import ShardOutput, run_shard
 from recsim.errors import ClusterError
 from recsim.scenario import Scenario
 from recsim.traffic import talker_bank
@@ -18,7 +18,7 @@ from recsim.traffic import talker_bank
 __all__ = ["Todo", "execute"]
 
 #: The arguments of :func:`~recsim.batch.shard.run_shard` after the scenario.
-Todo = tuple[Shard, str, tuple[str, ...], int, str]
+Todo = tuple[Shard, ShardOutput, int, str]
 
 
 _SCENARIO: Scenario | None = None  # inherited by forked workers

@@ -1,28 +1,36 @@
-"""The merge of a batch's shards: rows, events and transcriptions of every shard, each
-stream sorted canonically by its shard, merged in canonical order; and the summary."""
+"""The merge of a batch's shards, streamed: each shard's rows, events and
+transcriptions (each stream sorted canonically by its shard) are merged in canonical
+order by a k-way merge that reads every shard stream line by line, and written as they
+come (:func:`recsim.outputs.write_run_files`, :func:`recsim.outputs.columns.merge_parquet`).
+The parent holds one buffered line per shard, plus one float per completed recording for
+the duration percentiles of ``summary.json``: its memory does not grow with the calls.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import json
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from recsim.batch.shard import load_shard
-from recsim.outputs import atomic_write, write_run_files
+from recsim.batch.shard import shard_name
+from recsim.outputs import Target, write_run_files
+from recsim.outputs.columns import merge_parquet
 
-__all__ = ["BatchResult", "merge", "merge_sorted"]
+__all__ = ["BatchResult", "Tally", "merge", "merge_sorted", "merge_streams"]
 
 
 @dataclass
 class BatchResult:
     """What a batch produced: counts, durations, absent reasons (also ``summary.json``)."""
 
-    out_dir: Path
+    out_dir: Path | str
     calls: int
     recordings: int
     by_source: dict[str, int]
@@ -47,17 +55,79 @@ def merge_sorted(streams: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
     return list(heapq.merge(*streams, key=lambda item: item["key"]))
 
 
-def merge(out: Path, fingerprints: list[str], skipped: int) -> BatchResult:
-    """Merge the finished shards of ``out`` into its run files and ``summary.json``.
+def _lines(target: Target, name: str) -> Iterator[dict[str, Any]]:
+    with target.open_read(name) as f:
+        for line in f:
+            yield json.loads(line)
+
+
+def merge_streams(target: Target, n_shards: int, stream: str) -> Iterator[dict[str, Any]]:
+    """The items of every shard's ``stream`` (``recordings.jsonl``, ...), in canonical
+    order: a k-way merge by ``key`` reading each shard file line by line."""
+    return heapq.merge(*(_lines(target, shard_name(k, stream)) for k in range(n_shards)),
+                       key=lambda item: item["key"])
+
+
+class Tally:
+    """Counts and durations of the merged rows, kept as they stream past."""
+
+    def __init__(self) -> None:
+        self.n = 0
+        self.counters: dict[str, Counter[Any]] = {k: Counter() for k in ("source", "status", "channels", "absent")}
+        self.durations: list[float] = []
+
+    def count(self, rows: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        """Pass ``rows`` through, counting each."""
+        c = self.counters
+        for r in rows:
+            self.n += 1
+            c["source"][r["source"]] += 1
+            c["status"][r["status"]] += 1
+            c["channels"][r["channels"]] += 1
+            if r["status"] == "absent":
+                c["absent"][r["error_code"]] += 1
+            elif r["status"] == "completed":
+                self.durations.append(r["duration_s"])
+            yield r
+
+    def result(self, out: str, n_calls: int, run: int, skipped: int) -> BatchResult:
+        """The :class:`BatchResult` of what was counted."""
+        d = np.array(self.durations or [0.0])
+        c = self.counters
+        return BatchResult(
+            out_dir=Path(out) if "://" not in out else out, calls=n_calls, recordings=self.n,
+            by_source=dict(sorted(c["source"].items())), by_status=dict(sorted(c["status"].items())),
+            by_channels={str(k): v for k, v in sorted(c["channels"].items())},
+            absent_by_code={str(k): v for k, v in sorted(c["absent"].items())},
+            duration_s={"min": float(d.min()), "p50": float(np.percentile(d, 50)),
+                        "p90": float(np.percentile(d, 90)), "max": float(d.max()), "mean": float(d.mean())},
+            recorded_audio_s=float(d.sum()), shards_run=run, shards_skipped=skipped)
+
+
+def _raise_open_files(n: int) -> None:
+    """Let this process hold ``n`` more open files (one per shard stream), when the OS allows."""
+    with contextlib.suppress(ImportError, ValueError, OSError):
+        import resource
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        want = n + 256
+        if soft != resource.RLIM_INFINITY and soft < want:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (want if hard == resource.RLIM_INFINITY else min(want, hard),
+                                                        hard))
+
+
+def merge(target: Target, manifests: list[dict[str, Any]], skipped: int, metadata: tuple[str, ...]) -> BatchResult:
+    """Merge the finished shards of ``target`` into its run files and ``summary.json``.
 
     Parameters
     ----------
-    out : Path
-        The batch folder; shard ``k`` is ``.shards/{k:05d}.json``.
-    fingerprints : list of str
-        Each shard's fingerprint (checked again with its media).
+    target : Target
+        The batch folder; shard ``k``'s streams are ``.shards/{k:05d}.*``.
+    manifests : list of dict
+        Each shard's checked manifest (:func:`~recsim.batch.shard.load_shard`), in order.
     skipped : int
         Shards resumed rather than run.
+    metadata : tuple of {"json", "parquet"}
+        Which run files to write (``summary.json`` always).
 
     Returns
     -------
@@ -66,34 +136,20 @@ def merge(out: Path, fingerprints: list[str], skipped: int) -> BatchResult:
     Raises
     ------
     OutputError
-        A shard file is corrupt, of another run, or lost media; a file cannot be written.
+        A file cannot be read or written.
     """
-    shards = [load_shard(out, k, fp) for k, fp in enumerate(fingerprints)]
-    rows = merge_sorted([d["recordings"] for d in shards])
-    events = merge_sorted([d["events"] for d in shards])
-    transcriptions = merge_sorted([d.get("transcriptions", []) for d in shards])
-    write_run_files(out, rows, events, transcriptions)
-    summary = _summary(out, rows, sum(d["calls"] for d in shards), len(fingerprints) - skipped, skipped)
-    atomic_write(out / "summary.json", (json.dumps(summary.to_json(), indent=2) + "\n").encode())
+    n = len(manifests)
+    _raise_open_files(n)
+    tally = Tally()
+    if "json" in metadata:
+        write_run_files(target, tally.count(merge_streams(target, n, "recordings.jsonl")),
+                        merge_streams(target, n, "events.jsonl"), merge_streams(target, n, "transcriptions.jsonl"))
+    else:
+        for _ in tally.count(merge_streams(target, n, "recordings.jsonl")):
+            pass
+    if "parquet" in metadata:
+        for table in ("recordings", "events"):
+            merge_parquet(target, [shard_name(k, f"{table}.parquet") for k in range(n)], f"{table}.parquet", table)
+    summary = tally.result(target.url, sum(m["calls"] for m in manifests), n - skipped, skipped)
+    target.write("summary.json", (json.dumps(summary.to_json(), indent=2) + "\n").encode())
     return summary
-
-
-def _summary(out: Path, recs: list[dict[str, Any]], n_calls: int, run: int, skipped: int) -> BatchResult:
-    """Counts and durations of the merged rows."""
-    durations = np.array([r["duration_s"] for r in recs if r["status"] == "completed"] or [0.0])
-    return BatchResult(
-        out_dir=out,
-        calls=n_calls,
-        recordings=len(recs),
-        by_source=dict(sorted(Counter(r["source"] for r in recs).items())),
-        by_status=dict(sorted(Counter(r["status"] for r in recs).items())),
-        by_channels={str(k): v for k, v in sorted(Counter(r["channels"] for r in recs).items())},
-        absent_by_code={str(k): v for k, v in sorted(Counter(r["error_code"] for r in recs
-                                                             if r["status"] == "absent").items())},
-        duration_s={"min": float(durations.min()), "p50": float(np.percentile(durations, 50)),
-                    "p90": float(np.percentile(durations, 90)), "max": float(durations.max()),
-                    "mean": float(durations.mean())},
-        recorded_audio_s=float(durations.sum()),
-        shards_run=run,
-        shards_skipped=skipped,
-    )

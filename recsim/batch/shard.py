@@ -1,87 +1,182 @@
 """One shard of a batch: simulated in its own :class:`~recsim.sim.Simulation`, its
-outputs written by the one writer (:class:`recsim.outputs.RecordingWriter`), and its
-shard file ``.shards/NNNNN.json`` (written last: a shard is done only when all its media
-are in place)."""
+outputs written by the one writer (:class:`recsim.outputs.RecordingWriter`) into the
+batch's :class:`~recsim.outputs.Target` (a local folder or an object-storage prefix).
+
+A shard ``k`` leaves, in ``.shards/``:
+
+- ``{k:05d}.recordings.jsonl``, ``{k:05d}.events.jsonl``, ``{k:05d}.transcriptions.jsonl``:
+  its rows, events and transcriptions, one JSON a line, each stream sorted canonically
+  (the merge reads them line by line);
+- ``{k:05d}.recordings.parquet`` and ``{k:05d}.events.parquet`` when the batch writes
+  Parquet metadata;
+- ``{k:05d}.json``, its manifest, written last: fingerprint, call count, its media with
+  sizes and its streams with sizes. A shard is done only when its manifest exists and
+  matches (resume), on a local disk and on object storage alike.
+
+Media go to ``media/`` whole: on a local folder staged in ``{k:05d}.staging/`` and
+renamed when the shard succeeded; on object storage each object is put whole in place,
+and a failing shard deletes the objects it put.
+"""
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-from pathlib import Path
+from dataclasses import dataclass, field
 from typing import Any
 
 from recsim.batch.plan import Shard, shard_calls
 from recsim.errors import OutputError
-from recsim.outputs import FolderTarget, RecordingWriter, atomic_write
+from recsim.outputs import RecordingWriter, Target, open_target
+from recsim.outputs.columns import event_record, recording_record, write_parquet
 from recsim.rest_steps import simulation
 from recsim.scenario import Scenario
 from recsim.sim.callbacks import MemorySink
 
-__all__ = ["load_shard", "run_shard"]
+__all__ = ["ShardOutput", "load_shard", "run_shard", "shard_name"]
+
+_AGAIN = "; run with --overwrite to start over"
 
 
-def run_shard(scenario: Scenario, shard: Shard, out_dir: str | Path, formats: tuple[str, ...],
-              shard_id: int, fingerprint: str = "") -> dict[str, Any]:
-    """Simulate the calls of ``shard`` and write their media; write (and return a
-    summary of) ``.shards/{shard_id:05d}.json``: its fingerprint, media files with
-    sizes, recordings, events and transcriptions with sort keys.
+@dataclass(frozen=True)
+class ShardOutput:
+    """Where and what a shard writes (picklable: sent to workers and Dask).
 
-    The shard's media are staged in ``.shards/{shard_id:05d}.staging/`` and moved into
-    ``media/`` only when the shard succeeded; the shard file is written last, so a shard
-    counts as done only when all its media are in place.
+    Attributes
+    ----------
+    url : str
+        The batch's ``--out``: a local folder or an fsspec URL.
+    formats : tuple of str
+        Media formats; ``()`` writes no media (``--media none``).
+    parquet : bool
+        Also write the shard's Parquet files.
+    storage_options : dict
+        Options of the URL's file system.
+    """
+
+    url: str
+    formats: tuple[str, ...]
+    parquet: bool = False
+    storage_options: dict[str, Any] = field(default_factory=dict)
+
+    def target(self) -> Target:
+        """The batch's target (:func:`recsim.outputs.open_target`)."""
+        return open_target(self.url, self.storage_options)
+
+
+def shard_name(k: int, stream: str = "json") -> str:
+    """``.shards/{k:05d}.json`` (the manifest) or ``.shards/{k:05d}.{stream}``."""
+    return f".shards/{k:05d}.json" if stream == "json" else f".shards/{k:05d}.{stream}"
+
+
+def _jsonl(items: list[dict[str, Any]]) -> bytes:
+    return "".join(json.dumps(x) + "\n" for x in items).encode()
+
+
+def _simulate(scenario: Scenario, shard: Shard, target: Target, media_dir: str,
+              formats: tuple[str, ...]) -> tuple[RecordingWriter, Any, int]:
+    """Run the shard's calls, media into ``media_dir``; the writer, sorted rows, calls."""
+    scenario, calls = shard_calls(scenario, shard)
+    sink = MemorySink()
+    sim = simulation(scenario, sink=sink, validate_calls=False)
+    writer = RecordingWriter(sim, formats, target.child(media_dir) if formats else None)
+    for i, spec in calls:
+        sim.add_call(i, spec)
+    sim.env.run()
+    return writer, writer.finish(sink.events), len(calls)
+
+
+def run_shard(scenario: Scenario, shard: Shard, output: ShardOutput, shard_id: int,
+              fingerprint: str = "") -> dict[str, Any]:
+    """Simulate the calls of ``shard``, write their media, the shard's streams and
+    (last) its manifest ``.shards/{shard_id:05d}.json``.
+
+    Returns
+    -------
+    dict
+        ``{"shard": shard_id, "calls": n}``.
 
     Raises
     ------
     SimulationError
         A call flow of the shard cannot continue (nothing of the shard is kept).
     OutputError
-        The folder cannot be written.
+        The target cannot be written.
     """
-    scenario, calls = shard_calls(scenario, shard)
-    out = Path(out_dir)
-    stage = out / ".shards" / f"{shard_id:05d}.staging"
-    shutil.rmtree(stage, ignore_errors=True)
-    stage.mkdir(parents=True)
+    target = output.target()
+    stage = f".shards/{shard_id:05d}.staging" if target.renames else "media"
+    if target.renames:
+        target.remove_tree(stage)
+        target.makedirs(stage)
+    writer: RecordingWriter | None = None
     try:
-        sink = MemorySink()
-        sim = simulation(scenario, sink=sink, validate_calls=False)
-        writer = RecordingWriter(sim, formats, FolderTarget(stage))
-        for i, spec in calls:
-            sim.add_call(i, spec)
-        sim.env.run()
-        rows, events, transcriptions = writer.finish(sink.events)
-        for name, _ in writer.media_files:
-            os.replace(stage / name, out / "media" / name)
+        writer, (rows, events, trs), n_calls = _simulate(scenario, shard, target, stage, output.formats)
+        if target.renames:
+            for name, _ in writer.media_files:
+                target.move(f"{stage}/{name}", f"media/{name}")
+    except BaseException:
+        if not target.renames and writer is not None:
+            target.remove([f"media/{name}" for name, _ in writer.media_files])
+        raise
     finally:
-        shutil.rmtree(stage, ignore_errors=True)
-    result = {"shard": shard_id, "fingerprint": fingerprint, "calls": len(calls), "media": writer.media_files,
-              "recordings": rows, "events": events, "transcriptions": transcriptions}
-    atomic_write(out / ".shards" / f"{shard_id:05d}.json", json.dumps(result).encode())
-    return {"shard": shard_id, "calls": len(calls)}
+        if target.renames:
+            target.remove_tree(stage)
+    streams = {"recordings.jsonl": _jsonl(rows), "events.jsonl": _jsonl(events),
+               "transcriptions.jsonl": _jsonl(trs)}
+    sizes = {}
+    for stream, data in streams.items():
+        target.write(shard_name(shard_id, stream), data)
+        sizes[stream] = len(data)
+    if output.parquet:
+        write_parquet(target, shard_name(shard_id, "recordings.parquet"), "recordings", map(recording_record, rows))
+        write_parquet(target, shard_name(shard_id, "events.parquet"), "events", map(event_record, events))
+        sizes.update({s: 0 for s in ("recordings.parquet", "events.parquet")})
+    manifest = {"shard": shard_id, "fingerprint": fingerprint, "calls": n_calls, "media": writer.media_files,
+                "streams": sizes}
+    target.write(shard_name(shard_id), json.dumps(manifest).encode())
+    return {"shard": shard_id, "calls": n_calls}
 
 
-def load_shard(out: Path, k: int, fingerprint: str) -> dict[str, Any]:
-    """A finished shard's file, checked: its fingerprint matches and its media exist
-    with the sizes it wrote.
+def load_shard(target: Target, k: int, fingerprint: str, media: dict[str, int | None],
+               shards: dict[str, int | None]) -> dict[str, Any]:
+    """A finished shard's manifest, checked: its fingerprint matches, its streams and
+    media exist with the sizes it wrote.
+
+    Parameters
+    ----------
+    target : Target
+        The batch's folder.
+    k : int
+        The shard.
+    fingerprint : str
+        What the shard's fingerprint must be.
+    media, shards : dict of str to int or None
+        ``target.listing("media")`` and ``target.listing(".shards")`` (one listing for
+        all shards, not a request per file).
 
     Raises
     ------
     OutputError
-        Corrupt, made by another run or plan, or a media file missing or changed.
+        Corrupt, made by another run or plan, or a stream or media file missing or
+        changed.
     """
-    path = out / ".shards" / f"{k:05d}.json"
-    again = "; run with --overwrite to start over"
+    where = f"{target.url}/{shard_name(k)}"
     try:
-        data = json.loads(path.read_bytes())
-        if not isinstance(data, dict) or not {"fingerprint", "media", "recordings", "events"} <= set(data):
+        raw = target.read(shard_name(k))
+        if raw is None:
+            raise ValueError("missing")
+        data = json.loads(raw)
+        if not isinstance(data, dict) or not {"fingerprint", "media", "calls", "streams"} <= set(data):
             raise ValueError("missing fields")
-    except (ValueError, OSError) as exc:
-        raise OutputError(f"{path}: corrupt shard file ({str(exc)[:80]}){again}") from None
+    except ValueError as exc:
+        raise OutputError(f"{where}: corrupt shard file ({str(exc)[:80]}){_AGAIN}") from None
     if data["fingerprint"] != fingerprint:
-        raise OutputError(f"{path}: made by another run or shard plan (its fingerprint differs){again}")
+        raise OutputError(f"{where}: made by another run or shard plan (its fingerprint differs){_AGAIN}")
+    for stream, size in data["streams"].items():
+        got = shards.get(f"{k:05d}.{stream}")
+        if got is None or (stream.endswith(".jsonl") and got != size):
+            raise OutputError(f"{target.url}/{shard_name(k, stream)}: missing or changed since shard {k} "
+                              f"finished{_AGAIN}")
     for name, size in data["media"]:
-        media = out / "media" / name
-        if not media.is_file() or media.stat().st_size != size:
-            raise OutputError(f"{media}: missing or changed since shard {k} finished{again}")
+        if media.get(name) != size:
+            raise OutputError(f"{target.url}/media/{name}: missing or changed since shard {k} finished{_AGAIN}")
     return data

@@ -6,6 +6,10 @@ the emulator (per recording, :func:`recording_outputs`). Modules:
 
 - :mod:`~recsim.outputs.target`: :func:`atomic_write` (``.part`` then rename) and the
   :class:`Target` a writer writes into (:class:`FolderTarget`, a local folder);
+- :mod:`~recsim.outputs.remote`: :class:`FsspecTarget` (any fsspec URL: ``s3://``,
+  ``gs://``, ``abfs://``, ``memory://``) and :func:`open_target` (the target of ``--out``);
+- :mod:`~recsim.outputs.columns`: ``recordings.parquet`` and ``events.parquet`` (typed
+  columns, pyarrow, ``recsim[parquet]``) and their streaming k-way merge;
 - :mod:`~recsim.outputs.media`: :data:`FORMATS`, :func:`validate_formats` (the one check
   of a format list) and :func:`encode`;
 - :mod:`~recsim.outputs.rows`: the Recording resource (:func:`recording_json`), a
@@ -18,6 +22,7 @@ This package imports :mod:`recsim.sim` and :mod:`recsim.audio`, never the emulat
 """
 
 from recsim.outputs.media import FORMATS, MEDIA_TYPES, encode, validate_formats
+from recsim.outputs.remote import FsspecTarget, open_target
 from recsim.outputs.rows import (
     Rows,
     canonical_keys,
@@ -27,7 +32,7 @@ from recsim.outputs.rows import (
     transcription_json,
     with_callbacks,
 )
-from recsim.outputs.target import PART_SUFFIX, FolderTarget, Target, atomic_write
+from recsim.outputs.target import PART_SUFFIX, FolderTarget, Target, atomic_write, is_url
 from recsim.outputs.writer import RecordingWriter, media_name, recording_outputs, write_run_files
 
 __all__ = [
@@ -35,6 +40,7 @@ __all__ = [
     "MEDIA_TYPES",
     "PART_SUFFIX",
     "FolderTarget",
+    "FsspecTarget",
     "RecordingWriter",
     "Rows",
     "Target",
@@ -42,7 +48,9 @@ __all__ = [
     "canonical_keys",
     "encode",
     "finish_rows",
+    "is_url",
     "media_name",
+    "open_target",
     "recording_json",
     "recording_outputs",
     "recording_row",

@@ -6,20 +6,27 @@ renamed (``os.replace``), so a reader never sees half a file and an interrupted 
 leaves at most ``*.part`` files, which the next run of the same folder removes.
 
 A writer never opens files itself: it hands ``(name, bytes)`` to a :class:`Target`.
-:class:`FolderTarget` is a local folder; a file-system object (fsspec, issue 14) can
-take its place without touching the writers.
+:class:`FolderTarget` is a local folder; :class:`~recsim.outputs.remote.FsspecTarget`
+is any fsspec URL (``s3://``, ``gs://``, ``abfs://``, ``memory://``), where an object
+is written whole by one put (or one multipart upload completed at close). The run folder
+rules (:mod:`recsim.runfolder`), batch shards and the merge use only this interface, so
+one code path serves a local folder and object storage (issue 14).
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Protocol
+from typing import IO, Protocol
 
 from recsim.errors import OutputError
 
-__all__ = ["PART_SUFFIX", "FolderTarget", "Target", "atomic_write"]
+__all__ = ["PART_SUFFIX", "FolderTarget", "Target", "atomic_write", "is_url"]
 
 #: Suffix of a file being written (removed by the next run of the folder).
 PART_SUFFIX = ".part"
@@ -67,17 +74,114 @@ def _reason(exc: OSError) -> str:
     return exc.strerror or type(exc).__name__
 
 
+def is_url(out: object) -> bool:
+    """Whether ``out`` names an fsspec URL (``scheme://...``) rather than a local path."""
+    return isinstance(out, str) and "://" in out
+
+
 class Target(Protocol):
-    """What a writer writes into: named files, each written whole."""
+    """Where a run's outputs go: named files (``/``-separated paths inside the target),
+    each appearing whole. Implemented by :class:`FolderTarget` (a local folder) and
+    :class:`~recsim.outputs.remote.FsspecTarget` (any fsspec URL).
+
+    Attributes
+    ----------
+    url : str
+        The target as the user gave it (for messages).
+    renames : bool
+        True when a rename is cheap and atomic (a local folder): shards then stage their
+        media and rename them; object stores write every object in place, whole.
+    """
+
+    url: str
+    renames: bool
 
     def write(self, name: str, data: bytes) -> None:
-        """Write the file ``name`` (a ``/``-separated path inside the target) whole.
+        """Write the file ``name`` whole.
 
         Raises
         ------
         OutputError
             The file cannot be written; it is unchanged.
         """
+        ...
+
+    def open_write(self, name: str) -> contextlib.AbstractContextManager[IO[bytes]]:
+        """A binary file to stream ``name`` into; it appears whole when the block ends
+        without error, and not at all otherwise.
+
+        Raises
+        ------
+        OutputError
+            The file cannot be written.
+        """
+        ...
+
+    def read(self, name: str) -> bytes | None:
+        """The bytes of ``name``, or None when it does not exist.
+
+        Raises
+        ------
+        OutputError
+            It exists but cannot be read.
+        """
+        ...
+
+    def open_read(self, name: str) -> IO[bytes]:
+        """A buffered binary file reading ``name`` (the caller closes it).
+
+        Raises
+        ------
+        OutputError
+            It does not exist or cannot be read.
+        """
+        ...
+
+    def listing(self, sub: str = "") -> dict[str, int | None]:
+        """The entries of the folder ``sub``: name to size in bytes, None for a folder;
+        empty when ``sub`` does not exist."""
+        ...
+
+    def kind(self) -> str:
+        """``"missing"``, ``"folder"`` or ``"file"``: what the target's root is."""
+        ...
+
+    def makedirs(self, sub: str = "") -> None:
+        """Create the folder ``sub`` (a no-op on object storage).
+
+        Raises
+        ------
+        OutputError
+            A file is in the way or the folder cannot be created.
+        """
+        ...
+
+    def move(self, src: str, dst: str) -> None:
+        """Rename ``src`` to ``dst`` (only used when :attr:`renames`).
+
+        Raises
+        ------
+        OutputError
+            It cannot be renamed.
+        """
+        ...
+
+    def remove(self, names: list[str]) -> None:
+        """Remove files (missing ones are fine).
+
+        Raises
+        ------
+        OutputError
+            A file cannot be removed.
+        """
+        ...
+
+    def remove_tree(self, sub: str) -> None:
+        """Remove the folder ``sub`` and everything in it (missing is fine)."""
+        ...
+
+    def child(self, sub: str) -> Target:
+        """The target of the folder ``sub`` inside this one."""
         ...
 
 
@@ -87,11 +191,14 @@ class FolderTarget:
     Parameters
     ----------
     root : str or Path
-        The folder (it and the sub-folders of the names must exist).
+        The folder (it and the sub-folders of the names must exist before writing).
     """
+
+    renames = True
 
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root)
+        self.url = str(self.root)
 
     def write(self, name: str, data: bytes) -> None:
         """Write ``root/name`` whole (:func:`atomic_write`).
@@ -102,6 +209,120 @@ class FolderTarget:
             Not writable, full, or the name is a folder.
         """
         atomic_write(self.root / name, data)
+
+    @contextmanager
+    def open_write(self, name: str) -> Iterator[IO[bytes]]:
+        """Stream into ``root/name.PID.part``, renamed to ``root/name`` at the end.
+
+        Raises
+        ------
+        OutputError
+            Not writable, full, or the name is a folder.
+        """
+        path = self.root / name
+        tmp = path.with_name(f"{path.name}.{os.getpid()}{PART_SUFFIX}")
+        try:
+            with open(tmp, "wb") as f:
+                yield f
+            os.replace(tmp, path)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise OutputError(f"{path}: cannot write ({_reason(exc)})") from None
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+
+    def read(self, name: str) -> bytes | None:
+        """The bytes of ``root/name`` (None when missing).
+
+        Raises
+        ------
+        OutputError
+            It exists but cannot be read.
+        """
+        try:
+            return (self.root / name).read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise OutputError(f"{self.root / name}: cannot read ({_reason(exc)})") from None
+
+    def open_read(self, name: str) -> IO[bytes]:
+        """``open(root/name, "rb")``.
+
+        Raises
+        ------
+        OutputError
+            Missing or unreadable.
+        """
+        try:
+            return open(self.root / name, "rb")
+        except OSError as exc:
+            raise OutputError(f"{self.root / name}: cannot read ({_reason(exc)})") from None
+
+    def listing(self, sub: str = "") -> dict[str, int | None]:
+        """Entries of ``root/sub``: name to size, None for a folder (empty if missing)."""
+        try:
+            with os.scandir(self.root / sub) as it:
+                return {e.name: (None if e.is_dir() else e.stat().st_size) for e in it}
+        except (FileNotFoundError, NotADirectoryError):
+            return {}
+
+    def kind(self) -> str:
+        """``"missing"``, ``"folder"`` or ``"file"``."""
+        return "folder" if self.root.is_dir() else ("file" if self.root.exists() else "missing")
+
+    def makedirs(self, sub: str = "") -> None:
+        """``mkdir -p root/sub``.
+
+        Raises
+        ------
+        OutputError
+            A file is in the way, or it cannot be created.
+        """
+        path = self.root / sub
+        if path.exists() and not path.is_dir():
+            raise OutputError(f"{path}: is a file, not a folder; choose another --out or remove the file")
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"{path}: cannot create the folder ({exc.strerror or exc}); "
+                              "choose another --out") from None
+
+    def move(self, src: str, dst: str) -> None:
+        """``os.replace(root/src, root/dst)``.
+
+        Raises
+        ------
+        OutputError
+            It cannot be renamed.
+        """
+        try:
+            os.replace(self.root / src, self.root / dst)
+        except OSError as exc:
+            raise OutputError(f"{self.root / dst}: cannot move into place ({_reason(exc)})") from None
+
+    def remove(self, names: list[str]) -> None:
+        """Unlink ``root/name`` for each name (missing is fine).
+
+        Raises
+        ------
+        OutputError
+            A file cannot be removed.
+        """
+        for name in names:
+            try:
+                (self.root / name).unlink(missing_ok=True)
+            except OSError as exc:
+                raise OutputError(f"{self.root / name}: cannot remove ({_reason(exc)})") from None
+
+    def remove_tree(self, sub: str) -> None:
+        """``rm -rf root/sub``."""
+        shutil.rmtree(self.root / sub, ignore_errors=True)
+
+    def child(self, sub: str) -> FolderTarget:
+        """``FolderTarget(root/sub)``."""
+        return FolderTarget(self.root / sub)
 
     def __repr__(self) -> str:
         return f"FolderTarget({str(self.root)!r})"

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -138,17 +139,26 @@ def _json_file(doc: Any) -> bytes:
     return (json.dumps(doc, indent=2) + "\n").encode()
 
 
-def write_run_files(target: Target | str | Path, rows: list[dict[str, Any]], events: list[dict[str, Any]],
-                    transcriptions: list[dict[str, Any]]) -> None:
-    """The metadata files of a run, from canonically sorted rows, events and
-    transcriptions (README "Outputs").
+def _array_item(first: bool, doc: Any) -> bytes:
+    """One item of a JSON array written as ``json.dumps(items, indent=2)`` writes it."""
+    return (("[\n  " if first else ",\n  ") + json.dumps(doc, indent=2).replace("\n", "\n  ")).encode()
+
+
+def write_run_files(target: Target | str | Path, rows: Iterable[dict[str, Any]], events: Iterable[dict[str, Any]],
+                    transcriptions: Iterable[dict[str, Any]]) -> None:
+    """The metadata files of a run, streamed from canonically sorted rows, events and
+    transcriptions (README "Outputs"): memory does not grow with their number.
+
+    ``recordings.json`` is byte for byte ``json.dumps(resources, indent=2) + "\n"``;
+    ``transcriptions.json`` is written only when there is at least one.
 
     Parameters
     ----------
     target : Target, str or Path
         Where the files go (a path is a :class:`~recsim.outputs.target.FolderTarget`).
-    rows, events, transcriptions : list of dict
-        As :func:`~recsim.outputs.rows.finish_rows` returns them (or merged shards).
+    rows, events, transcriptions : iterable of dict
+        As :func:`~recsim.outputs.rows.finish_rows` returns them, or the streaming
+        merge of shards; each consumed once.
 
     Raises
     ------
@@ -156,8 +166,22 @@ def write_run_files(target: Target | str | Path, rows: list[dict[str, Any]], eve
         The folder is not writable or full.
     """
     out = FolderTarget(target) if isinstance(target, str | Path) else target
-    out.write("recordings.json", _json_file([r["resource"] for r in rows]))
-    out.write("events.jsonl", "".join(json.dumps(e["event"]) + "\n" for e in events).encode())
-    out.write("timelines.jsonl", "".join(json.dumps(r["timeline"]) + "\n" for r in rows).encode())
-    if transcriptions:
-        out.write("transcriptions.json", _json_file([t["transcription"] for t in transcriptions]))
+    with out.open_write("recordings.json") as rec, out.open_write("timelines.jsonl") as tl:
+        first = True
+        for r in rows:
+            rec.write(_array_item(first, r["resource"]))
+            tl.write((json.dumps(r["timeline"]) + "\n").encode())
+            first = False
+        rec.write(b"[]\n" if first else b"\n]\n")
+    with out.open_write("events.jsonl") as ev:
+        for e in events:
+            ev.write((json.dumps(e["event"]) + "\n").encode())
+    trs = iter(transcriptions)
+    head = next(trs, None)
+    if head is None:
+        return
+    with out.open_write("transcriptions.json") as f:
+        f.write(_array_item(True, head["transcription"]))
+        for t in trs:
+            f.write(_array_item(False, t["transcription"]))
+        f.write(b"\n]\n")
