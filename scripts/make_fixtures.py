@@ -1,14 +1,26 @@
 #!/usr/bin/env python3
-"""Regenerate fixtures/audio/: real speech from espeak-ng, key tones from sox.
+"""Regenerate fixtures/audio/: real speech from espeak-ng, key tones from sox, and the
+word timings beside each speech file.
 
 Development-time tools only (Debian packages ``espeak-ng`` and ``sox``); recsim itself
 never needs them. Every file is 8000 Hz mono 16-bit PCM WAV. Run from the repository
 root: ``python scripts/make_fixtures.py``; it rewrites fixtures/audio/README.md's table.
+``python scripts/make_fixtures.py --words`` only rewrites the word timings
+(``NAME.words.json``) from the WAVs as they are, with no tool but recsim.
+
+Word timings are an energy alignment of the known text (:func:`align_words`): the text's
+phrases (split at , . ? and the turn separator /) take the speech runs between the
+longest pauses, and inside a phrase each word takes a share of the voiced time in
+proportion to its syllables. PocketSphinx 5's forced aligner (``set_align_text``) was
+tried first and fails on these 8 kHz files ("Final result does not match the grammar").
 """
 
 from __future__ import annotations
 
+import json
+import re
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -76,6 +88,71 @@ def sox_dtmf(keys: str) -> np.ndarray:
     return np.concatenate([np.zeros(4000, np.int16), *parts, np.zeros(4000, np.int16)])
 
 
+def _speech_runs(x: np.ndarray, threshold_dbfs: float = -45.0, min_gap_s: float = 0.03) -> list[list[float]]:
+    """Runs of 10 ms frames above ``threshold_dbfs`` RMS, gaps under ``min_gap_s`` bridged (s)."""
+    n = x.shape[0] // 80
+    frames = x[: n * 80].astype(np.float64).reshape(n, 80)
+    db = 10 * np.log10(np.mean(frames**2, axis=1) / 32768.0**2 + 1e-20)
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], (db > threshold_dbfs).astype(np.int8), [0]))))
+    runs: list[list[float]] = []
+    for a, b in zip(edges[::2] / 100, edges[1::2] / 100, strict=True):
+        if runs and a - runs[-1][1] < min_gap_s:
+            runs[-1][1] = float(b)
+        else:
+            runs.append([float(a), float(b)])
+    return runs
+
+
+def _syllables(token: str) -> int:
+    t = re.sub(r"[^a-z]", "", token.lower())
+    silent_e = t.endswith("e") and len(t) > 3 and not t.endswith(("le", "ee"))
+    return max(1, len(re.findall(r"[aeiouy]+", t)) - int(silent_e))
+
+
+def align_words(x: np.ndarray, text: str) -> list[dict[str, object]]:
+    """Word timings of ``text`` spoken in ``x`` ((n,) int16 at 8 kHz): module docstring."""
+    phrases = [p.split() for p in re.split(r"(?<=[,.?!;])\s+|\s+/\s+", text.strip()) if p.split()]
+    runs = _speech_runs(x)
+    gaps = sorted(((runs[i + 1][0] - runs[i][1], i) for i in range(len(runs) - 1)), reverse=True)
+    cuts = sorted(i for _, i in gaps[: len(phrases) - 1])
+    groups = [runs[a + 1 : b + 1] for a, b in zip([-1, *cuts], [*cuts, len(runs) - 1], strict=True)]
+    while len(phrases) > len(groups):
+        phrases[-2:] = [phrases[-2] + phrases[-1]]
+    out: list[dict[str, object]] = []
+    for tokens, group in zip(phrases, groups, strict=True):
+        voiced = sum(b - a for a, b in group)
+        weights = np.array([_syllables(t) + 0.5 for t in tokens])
+        edges = np.concatenate(([0.0], np.cumsum(weights) / weights.sum() * voiced))
+
+        def at(v: float, group: list[list[float]] = group) -> float:
+            for a, b in group:
+                if v <= b - a + 1e-9:
+                    return a + v
+                v -= b - a
+            return group[-1][1]
+
+        for j, tok in enumerate(tokens):
+            out.append({"word": tok, "start": round(at(edges[j]), 3), "end": round(at(edges[j + 1]), 3)})
+    return out
+
+
+def write_words(name: str, text: str) -> None:
+    """``NAME.words.json`` beside ``NAME.wav``: the text and its word timings."""
+    x = load_audio(OUT / name)
+    rows = ",\n".join(f"  {json.dumps(w)}" for w in align_words(x, text))
+    doc = f'{{\n "text": {json.dumps(text)},\n "words": [\n{rows}\n ]\n}}\n'
+    (OUT / name).with_name(Path(name).stem + ".words.json").write_text(doc)
+
+
+def speech_texts() -> dict[str, str]:
+    """The known text of each speech fixture (turns of a conversation joined by " / ")."""
+    plain = " ".join(" ".join(p.split(">")[-1] for p in VOICEMAIL_SSML.split("<") if ">" in p).split())
+    texts = {"caller.wav": CALLER_TEXT, "agent.wav": AGENT_TEXT, "voicemail.wav": plain}
+    for who in ("caller", "agent"):
+        texts[f"conversation_{who}.wav"] = " / ".join(tx for w, tx in CONVERSATION if w == who)
+    return texts
+
+
 def write(name: str, x: np.ndarray) -> float:
     (OUT / name).write_bytes(encode_wav(x))
     return x.shape[0] / 8000
@@ -116,7 +193,18 @@ def main() -> None:
     readme.write_text(f"{head}<!-- table -->\n| file | voice | seconds | text |\n|---|---|---|---|\n{table}\n")
     for n, _, _, d in rows:
         print(f"{n}: {d:.3f} s")
+    words_only()
+
+
+def words_only() -> None:
+    """Rewrite the word timings of every speech fixture from its WAV as it is."""
+    for name, text in speech_texts().items():
+        write_words(name, text)
+        print(f"{Path(name).stem}.words.json")
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["--words"]:
+        words_only()
+    else:
+        main()

@@ -7,6 +7,10 @@ transcribe the recording"). Never for an absent recording. The text is ready
 ``transcription_delay_s`` after the recording completes; then the resource is completed
 (or failed, if the engine raised) and, when a transcribeCallback was given, it receives an
 asynchronous POST with the parameters of 001.
+
+A word engine (``transcribe_words``, the default ``reference``) reads the words the
+recording captured (:func:`recsim.sim.words.recording_words`, all channels merged in
+time order); an acoustic engine (``transcribe``) reads the samples.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from recsim.sim.call import Call
 from recsim.sim.callbacks import API_VERSION
 from recsim.sim.kernel import Kernel
 from recsim.sim.recording import Recording
+from recsim.sim.words import recording_words
 from recsim.values import Source, Status
 
 if TYPE_CHECKING:
@@ -80,8 +85,26 @@ class Transcriber:
         from recsim.transcription import get_engine  # deferred heavy dependency, not a cycle
 
         if self.engine is None or isinstance(self.engine, str):
-            self.engine = get_engine(self.engine or self.kernel.account.transcription_engine)
+            acc = self.kernel.account
+            self.engine = get_engine(self.engine or acc.transcription_engine,
+                                     word_error_rate=acc.word_error_rate, seed=self.kernel.scenario.seed)
         return self.engine
+
+    def text(self, rec: Recording, samples: np.ndarray) -> str:
+        """The engine's text of ``rec``: from its captured words (a word engine) or its
+        ``samples`` (``(n,)`` int16 at 8 kHz, an acoustic engine).
+
+        Raises
+        ------
+        Exception
+            Whatever the engine raises (the transcription fails).
+        """
+        engine = self.resolved_engine()
+        by_words = getattr(engine, "transcribe_words", None)
+        if callable(by_words):
+            words = sorted((w for ch in recording_words(rec) for w in ch), key=lambda w: (w.start, w.end))
+            return str(by_words(words, rec.sid))
+        return engine.transcribe(samples)
 
     def on_complete(self, rec: Recording, call: Call | None) -> None:
         """At completion of ``rec`` (of ``call``): start its transcription, warn 13617,
@@ -106,7 +129,7 @@ class Transcriber:
         k = self.kernel
         yield k.env.timeout(k.account.transcription_delay_s)
         try:
-            tr.text = self.resolved_engine().transcribe(samples)
+            tr.text = self.text(tr.recording, samples)
             tr.status = "completed"
         except Exception as exc:  # an engine's failure is the transcription's, not the run's
             tr.status = "failed"
