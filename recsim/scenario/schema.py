@@ -16,6 +16,8 @@ from pydantic import Field, field_validator, model_validator
 
 from recsim.errors import short_repr
 from recsim.scenario.fields import Dbfs, PositiveSeconds, Seconds, Seed, StartSeconds, WireModel
+from recsim.scenario.network import NetworkSpec, ScenarioNetwork
+from recsim.scenario.network import unset as _unset
 from recsim.scenario.rest import OutboundRecording, RestCreate, RestUpdate
 from recsim.scenario.traffic import BANK_VOICES, Traffic
 
@@ -128,6 +130,9 @@ class PartySpec(WireModel):
     answer_delay_s: Seconds = 2.0
     hangup_after_s: PositiveSeconds | None = None
     mulaw: bool = False
+    codec: Literal["PCMU", "PCMA", "L16"] | None = Field(default=None, exclude_if=_unset)  # network.codecs
+    network: NetworkSpec | None = Field(default=None, exclude_if=_unset)  # recsim.scenario.network
+    dial_outcome: Literal["answer", "busy", "failed"] = Field(default="answer", exclude_if=lambda v: v == "answer")
 
     _norm = field_validator("audio", mode="before")(_clips)
 
@@ -173,6 +178,7 @@ class CallSpec(WireModel):
     record: OutboundRecording | None = None
     events: list[CallEvent] = Field(default_factory=list)
     index: int | None = Field(default=None, ge=0)
+    network: NetworkSpec | None = Field(default=None, exclude_if=_unset)  # every leg of the call
 
     _norm = field_validator("audio", mode="before")(_clips)
 
@@ -207,6 +213,7 @@ class Scenario(WireModel):
     recording_configurations: list[ConfigurationSpec] = Field(default_factory=list)
     calls: list[CallSpec] = Field(default_factory=list)
     traffic: Traffic | None = None  # expanded into calls by load_scenario, kept for a batch
+    network: ScenarioNetwork | None = Field(default=None, exclude_if=_unset)  # recsim.scenario.network
     base_dir: Path = Field(default=Path("."), exclude=True)
     source: str = Field(default="<dict>", exclude=True)
 

@@ -159,6 +159,7 @@ class Dial:
     recording_status_callback_method: str = "POST"
     recording_status_callback_event: tuple[str, ...] = ("completed",)
     recording_configuration_id: str | None = None
+    ring_tone: str | None = None  # <Dial ringTone>: a country code of recsim.audio.progress; None = automatic
 
 
 @dataclass(frozen=True)
