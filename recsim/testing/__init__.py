@@ -40,7 +40,7 @@ class mock_twilio:
         Parties, TwiML apps, account settings and configurations (see
         :class:`TwilioPlatform`).
     **options
-        ``account_sid``, ``auth_token``, ``unrouted``, ``media_auth`` of
+        ``account_sid``, ``auth_token``, ``unrouted``, ``media_auth``, ``seed`` of
         :class:`TwilioPlatform`.
 
     As a decorator, the test function gets the platform as its ``twilio_platform``

@@ -3,9 +3,11 @@ to an in-process platform, with the interception libraries moto and respx build 
 ``responses`` for :mod:`requests` (the synchronous twilio client), ``respx`` for
 :mod:`httpx`, ``aioresponses`` for :mod:`aiohttp` (the asynchronous twilio client).
 
-Only requests to the platform's hosts (``api.twilio.com`` and its regional forms
-``api.<edge>.<region>.twilio.com``) are intercepted; every other request passes through
-untouched.
+Requests to Twilio's hosts (``*.twilio.com``) are intercepted, so no request of a test
+reaches the real platform; the in-process platform answers the Voice API host
+(``api.twilio.com`` and its regional forms ``api.<edge>.<region>.twilio.com``) and
+refuses the other products' hosts with a 404 that says so. Every other request passes
+through untouched.
 """
 
 from __future__ import annotations
@@ -20,11 +22,13 @@ from urllib.parse import urlencode
 
 import httpx
 
-__all__ = ["PLATFORM_URL", "Interceptor"]
+__all__ = ["API_URL", "PLATFORM_URL", "Interceptor"]
 
-#: URLs the in-process platform answers.
-PLATFORM_URL = re.compile(r"^https?://api(\.[a-z0-9-]+)*\.twilio\.com(:\d+)?/", re.IGNORECASE)
-_NOT_PLATFORM = re.compile(r"^(?!https?://api(\.[a-z0-9-]+)*\.twilio\.com(:\d+)?/)", re.IGNORECASE)
+#: URLs the in-process platform answers (the Voice API; other Twilio hosts get a 404).
+PLATFORM_URL = re.compile(r"^https?://([a-z0-9-]+\.)*twilio\.com(:\d+)?(/|$)", re.IGNORECASE)
+#: The Voice API's hosts: ``api.twilio.com`` and ``api.<edge>.<region>.twilio.com``.
+API_URL = re.compile(r"^https?://api(\.[a-z0-9-]+)*\.twilio\.com(:\d+)?/", re.IGNORECASE)
+_NOT_PLATFORM = re.compile(r"^(?!https?://([a-z0-9-]+\.)*twilio\.com(:\d+)?(/|$))", re.IGNORECASE)
 _METHODS = ("GET", "POST", "DELETE", "HEAD", "PUT")
 
 #: ``handler(method, url, headers, body) -> httpx.Response`` (body read).

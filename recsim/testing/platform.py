@@ -13,37 +13,32 @@ is still busy answering).
 from __future__ import annotations
 
 import hashlib
+import inspect
 import math
-import secrets
+import random
 import shutil
 import tempfile
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 
 from recsim.api.backend import Backend
 from recsim.errors import SimulationError
 from recsim.scenario import PartySpec, Scenario
-from recsim.server import create_app, sign
+from recsim.server import create_app
 from recsim.sim.callbacks import Event
 from recsim.store import Store
 from recsim.testing.apps import InProcessApp
 from recsim.testing.dispatch import DirectDispatch
+from recsim.testing.intercept import API_URL
 from recsim.testing.log import PlatformRequest
+from recsim.testing.routing import UNROUTED, AppRoutes, UnroutedWebhookError
 
-__all__ = ["PlatformRequest", "TwilioPlatform", "UnroutedWebhookError"]
+__all__ = ["UNROUTED", "PlatformRequest", "TwilioPlatform", "UnroutedWebhookError"]
 
 #: Seconds of speech of the synthetic talker a number without a scenario party gets.
 TALKER_SECONDS = 20.0
-
-#: ``unrouted`` choices: what happens to a webhook whose URL has no routed app.
-UNROUTED = ("error", "ignore", "http")
-
-
-class UnroutedWebhookError(SimulationError):
-    """A webhook URL has no app routed for it (``platform.route(base_url, app)``)."""
-
 
 #: Recording statuses after which nothing more happens to a recording.
 _FINAL = ("completed", "absent", "deleted", "failed")
@@ -76,6 +71,14 @@ def _app(backend: Backend, media_auth: bool) -> Any:
     return _APP
 
 
+def _store_id(rng: random.Random | None) -> dict[str, str]:
+    """The store id of a seeded platform (so its SIDs repeat run to run), if the store
+    takes one."""
+    if rng is None or "store_id" not in inspect.signature(Store).parameters:
+        return {}
+    return {"store_id": f"{rng.getrandbits(128):032x}"}
+
+
 class _NoLock:
     """The backend's lock in-process: requests are sequential by construction (a REST
     request made inside a webhook runs while ``advance`` waits for that webhook, in
@@ -97,7 +100,7 @@ class TwilioPlatform:
         Parties (their audio), TwiML apps by URL, account settings, recording
         configurations and calls started at time 0 (:mod:`recsim.scenario`).
     account_sid, auth_token : str, optional
-        Default: a fresh ``AC`` SID and a random token.
+        Default: a fresh ``AC`` SID and a random token (drawn from ``seed`` when given).
     unrouted : {"error", "ignore", "http"}
         A webhook to a URL with no routed app and no scenario document: raise
         :class:`UnroutedWebhookError` from :meth:`advance` (default), drop it (logged
@@ -105,6 +108,10 @@ class TwilioPlatform:
     media_auth : bool
         Require the account's credentials for media downloads (the account setting
         "HTTP Basic Authentication for media"; off by default, as on the platform).
+    seed : int, optional
+        Make the platform repeatable: the same seed gives the same AccountSid, AuthToken
+        and CallSids/RecordingSids for the same requests (and overrides the scenario's
+        seed). Default: fresh random SIDs, so two platforms never share one.
 
     Raises
     ------
@@ -113,19 +120,20 @@ class TwilioPlatform:
     """
 
     def __init__(self, scenario: Scenario | None = None, *, account_sid: str | None = None,
-                 auth_token: str | None = None, unrouted: str = "error", media_auth: bool = False) -> None:
-        if unrouted not in UNROUTED:
-            raise ValueError(f"unrouted: {unrouted!r} is not allowed; allowed: {', '.join(UNROUTED)}")
-        self.account_sid = account_sid or "AC" + secrets.token_hex(16)
-        self.auth_token = auth_token or secrets.token_hex(16)
-        self.unrouted = unrouted
+                 auth_token: str | None = None, unrouted: str = "error", media_auth: bool = False,
+                 seed: int | None = None) -> None:
+        self.seed = seed
+        rng = random.Random(seed) if seed is not None else random.SystemRandom()
+        self.account_sid = account_sid or f"AC{rng.getrandbits(128):032x}"
+        self.auth_token = auth_token or f"{rng.getrandbits(128):032x}"
         self.requests: list[PlatformRequest] = []
-        self._routes: list[InProcessApp] = []
+        self._apps = AppRoutes(self.auth_token, unrouted)
         self._depth = 0
         self._pending: list[Event] = []
         self._media_dir = tempfile.mkdtemp(prefix="recsim-mock-")
-        self._http: httpx.Client | None = None
-        store = Store(":memory:", self._media_dir)
+        if seed is not None and scenario is not None:
+            scenario = scenario.model_copy(update={"seed": seed})
+        store = Store(":memory:", self._media_dir, **_store_id(rng if seed is not None else None))
         self.backend = Backend(store, {self.account_sid: self.auth_token}, scenario=scenario, clock="manual",
                                on_event=self._on_event, twiml_fetcher=self._fetch)
         self.backend.lock = _NoLock()  # type: ignore[assignment]
@@ -133,9 +141,15 @@ class TwilioPlatform:
         self._api = InProcessApp(app, "https://api.twilio.com")
         self._dispatch = DirectDispatch(app, self._api.request)
 
+    @property
+    def unrouted(self) -> str:
+        """What happens to a webhook with no routed app: "error", "ignore" or "http"."""
+        return self._apps.unrouted
+
     # ----------------------------------------------------------------- public
     def route(self, base_url: str, app: Any) -> None:
-        """Deliver webhooks whose URL starts with ``base_url`` to ``app`` (WSGI or ASGI).
+        """Deliver webhooks whose URL starts with ``base_url`` to ``app`` (WSGI or ASGI),
+        in-process, signed with ``X-Twilio-Signature``; the longest matching base wins.
 
         Raises
         ------
@@ -144,12 +158,7 @@ class TwilioPlatform:
         TypeError
             ``app`` is not a WSGI or ASGI application.
         """
-        parts = urlsplit(base_url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ValueError(f"base_url: {base_url!r} is not allowed; allowed: an absolute http(s) URL such as "
-                             "'https://myapp.example'")
-        self._routes.append(InProcessApp(app, base_url))
-        self._routes.sort(key=lambda r: len(r.base_url), reverse=True)
+        self._apps.add(base_url, app)
 
     @property
     def now(self) -> float:
@@ -230,15 +239,22 @@ class TwilioPlatform:
 
     def close(self) -> None:
         """Stop the apps' event loops and remove the media folder."""
-        for r in [self._api, *self._routes]:
-            r.close()
-        if self._http is not None:
-            self._http.close()
+        self._api.close()
+        self._apps.close()
         shutil.rmtree(self._media_dir, ignore_errors=True)
 
     # --------------------------------------------------------------- the API
     def handle(self, method: str, url: str, headers: dict[str, str], body: bytes) -> httpx.Response:
-        """Answer one request of the user's code to the platform (intercepted)."""
+        """Answer one request of the user's code to the platform (intercepted): the Voice
+        API on ``api.twilio.com``; another Twilio host gets 404, code 20404, naming it."""
+        if not API_URL.match(url):
+            host = urlsplit(url).hostname
+            r = httpx.Response(404, json={
+                "code": 20404, "status": 404, "more_info": "https://www.twilio.com/docs/errors/20404",
+                "message": f"recsim.mock_twilio serves the Voice API on api.twilio.com only; {host} is not "
+                           "emulated (see COVERAGE.md, 'The in-process mock')"}, request=httpx.Request(method, url))
+            self.requests.append(PlatformRequest(self.now, "api", method, url, {}, 404, "api", r.text))
+            return r
         if method == "POST" and urlsplit(url).path.endswith("/Calls.json"):
             form = dict(parse_qsl(body.decode("utf-8", "replace")))
             for number in (form.get("To"), form.get("From")):
@@ -295,31 +311,9 @@ class TwilioPlatform:
             self._deliver(event.url, event.method or "POST", event.parameters, event.kind)
 
     def _deliver(self, url: str, method: str, params: dict[str, str], kind: str) -> httpx.Response | None:
-        full = url
-        if method == "GET" and params:
-            full = url + ("&" if "?" in url else "?") + urlencode(params)
-        signature = sign(self.auth_token, full, None if method == "GET" else params)
-        headers = {"X-Twilio-Signature": signature, "User-Agent": "TwilioProxy/1.1 (recsim mock)"}
-        content = None
-        if method != "GET":
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-            content = urlencode(params).encode()
-        app = next((a for a in self._routes if full.startswith(a.base_url)), None)
         self._depth += 1
         try:
-            if app is not None:
-                r: httpx.Response | None = app.request(method, full, headers=headers, content=content)
-            elif self.unrouted == "http":
-                self._http = self._http or httpx.Client(timeout=10.0)
-                r = self._http.request(method, full, headers=headers, content=content)
-            elif self.unrouted == "ignore":
-                r = None
-            else:
-                routed = ", ".join(a.base_url for a in self._routes) or "none"
-                raise UnroutedWebhookError(
-                    f"{kind} to {url}: no app is routed for this URL (routed: {routed}); call "
-                    f"platform.route('{urlsplit(url).scheme}://{urlsplit(url).netloc}', app), add the URL to the "
-                    "scenario's apps, or pass unrouted='ignore' or 'http'")
+            r = self._apps.deliver(url, method, params, kind)
         finally:
             self._depth -= 1
         self.requests.append(PlatformRequest(self.now, "webhook", method, url, dict(params),
