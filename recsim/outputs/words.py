@@ -1,0 +1,57 @@
+"""The rows of ``words.jsonl``: every word each recording captured, channel by channel.
+
+One JSON object a line, one line a word, in recording order (recordings as in
+``recordings.json``, then channel, then time)::
+
+    {"recording_sid": "RE...", "call_sid": "CA...", "channel": 1, "track": "inbound",
+     "word": "Hello,", "start": 0.51, "end": 1.0}
+
+``start`` and ``end`` are seconds from the start of the recording's media (after pause
+skip and trim: where an analytics tool reading the file hears the word); ``channel`` is
+1 or 2 as stored (dual: 1 the parent call's inbound, 2 its outbound); ``track`` is the
+stream the word came from: ``inbound``, ``outbound`` or ``both`` (a mono downmix of both).
+Absent recordings have no words. The capture rule is :mod:`recsim.sim.words`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from recsim.sim.words import recording_words
+
+if TYPE_CHECKING:
+    from recsim.sim.recording import Recording
+
+__all__ = ["word_rows", "words_jsonl"]
+
+
+def word_rows(rec: Recording) -> list[dict[str, Any]]:
+    """The ``words.jsonl`` rows of one finished recording (module docstring).
+
+    Parameters
+    ----------
+    rec : Recording
+        Completed or absent, assembled.
+
+    Returns
+    -------
+    list of dict
+        One per captured word; empty for an absent recording or one without words.
+    """
+    if rec.status != "completed" or rec.assembly is None:
+        return []
+    channels = recording_words(rec)
+    track = rec.options.track
+    if len(channels) == 2:
+        names = ["inbound", "outbound"]
+    else:
+        names = [str(track)]
+    return [{"recording_sid": rec.sid, "call_sid": rec.leg.sid, "channel": i + 1, "track": names[i],
+             "word": w.text, "start": w.start, "end": w.end}
+            for i, words in enumerate(channels) for w in words]
+
+
+def words_jsonl(rows: list[dict[str, Any]]) -> bytes:
+    """The bytes of ``words.jsonl`` from word rows (:func:`word_rows`, in order)."""
+    return "".join(json.dumps(r) + "\n" for r in rows).encode()
