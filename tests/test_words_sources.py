@@ -11,10 +11,10 @@ import pytest
 from recsim.audio import speech_like
 from recsim.errors import ScenarioError
 from recsim.scenario.words import Word, load_transcript, sidecar_of
+from recsim.traffic import talker_bank
 from recsim.transcription import ReferenceEngine, apply_word_errors, get_engine, word_error_rate
 from recsim.transcription.sources import _bursts, burst_words, say_words, talker_words
 from recsim.transcription.wordlist import ENGLISH_WORDS
-from recsim.traffic import talker_bank
 
 VTT = """WEBVTT
 
@@ -40,7 +40,8 @@ def test_vtt_and_srt_cues_share_their_span_by_letters(tmp_path: Path) -> None:
     (tmp_path / "a.vtt").write_text(VTT)
     (tmp_path / "a.srt").write_text(SRT)
     vtt = load_transcript(tmp_path / "a.vtt")
-    assert vtt == [Word("Hello", 1.0, 1.5), Word("there", 1.5, 2.0), Word("good", 1.5, 2.357143), Word("day", 2.357143, 3.0)]
+    assert vtt == [Word("Hello", 1.0, 1.5), Word("there", 1.5, 2.0),
+                   Word("good", 1.5, 2.357143), Word("day", 2.357143, 3.0)]
     srt = load_transcript(tmp_path / "a.srt")
     assert [w.text for w in srt] == ["Hello", "there", "good", "day"]
     assert (srt[2].start, srt[3].end) == (2.0, 3.0)
@@ -122,7 +123,7 @@ def test_reference_engine_errors_are_seeded_per_recording() -> None:
     assert noisy.transcribe_words(words, "RE1") == noisy.transcribe_words(words, "RE1")
     assert noisy.transcribe_words(words, "RE1") != noisy.transcribe_words(words, "RE2")
     assert 0.1 < word_error_rate(exact, noisy.transcribe_words(words, "RE1")) < 0.3
-    with pytest.raises(ScenarioError, match="word_error_rate: 1.5 is not allowed; allowed: 0 to 1"):
+    with pytest.raises(ScenarioError, match=r"word_error_rate: 1\.5 is not allowed; allowed: 0 to 1"):
         get_engine("reference", word_error_rate=1.5)
 
 
