@@ -3,10 +3,14 @@
 :class:`Backend` is the state of :mod:`recsim.api.state` with the actions of each
 resource, each in its module:
 
-- Calls (:mod:`recsim.api.calls`): ``create_call``.
+- Calls (:mod:`recsim.api.calls`): ``create_call``, ``fetch_call``, ``list_calls``,
+  ``update_call``, ``delete_call``.
 - Recordings, 002 (:mod:`recsim.api.recordings`): ``create_recording``,
   ``update_recording``, ``fetch_recording``, ``list_recordings``, ``delete_recording``,
-  ``media``, ``list_transcriptions``.
+  ``media``.
+- Transcriptions and AddOnResults (:mod:`recsim.api.transcriptions`):
+  ``list_transcriptions``, ``fetch_transcription``, ``delete_transcription``,
+  ``list_add_on_results``, ``fetch_add_on_result``.
 - Recording Configurations, 004 (:mod:`recsim.api.configs`): ``create_configuration``,
   ``fetch_configuration``, ``list_configurations``, ``update_configuration``,
   ``delete_configuration``.
@@ -22,13 +26,13 @@ from __future__ import annotations
 
 from recsim.api.clock import MAX_UNIX_S, ClockActions
 from recsim.api.configs import ConfigurationActions
-from recsim.api.params import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
-from recsim.api.recordings import Page, RecordingActions
+from recsim.api.params import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page
+from recsim.api.transcriptions import TranscriptionActions
 
 __all__ = ["DEFAULT_PAGE_SIZE", "MAX_PAGE_SIZE", "MAX_UNIX_S", "Backend", "Page"]
 
 
-class Backend(RecordingActions, ConfigurationActions, ClockActions):
+class Backend(TranscriptionActions, ConfigurationActions, ClockActions):
     """State and actions of the REST emulator.
 
     Parameters

@@ -73,6 +73,7 @@ class ClockActions(BackendState):
             for sim in self.sims.values():
                 failures += run_until(sim, float(sim.env.now) + seconds)
             self._save_clock()
+            self.sync_transcriptions()
             if failures:
                 raise failures[0]
             return self.sim_time()
@@ -97,6 +98,7 @@ class ClockActions(BackendState):
             if wall - self._clock_saved >= _CLOCK_SAVE_S:
                 self._clock_saved = wall
                 self._save_clock()
+                self.sync_transcriptions()
             if failures:
                 raise failures[0]
 

@@ -14,6 +14,8 @@ Twilio's codes, so a backend method never sees an invalid argument.
 | :class:`PageRequest` | 002 list ``PageSize``, ``Page`` |
 | :class:`RecordingFilter` | 002 list ``CallSid``, ``ConferenceSid``, ``DateCreated``, ``IncludeSoftDeleted`` |
 | :class:`MediaRequest` | 002 media ``.wav`` / ``.mp3``, ``RequestedChannels`` |
+| :class:`UpdateCall` | Calls update ``Status``, ``Url``, ``Method``, ``Twiml`` (excerpt UpdateCall) |
+| :class:`CallFilter` | Calls list ``To``, ``From``, ``ParentCallSid``, ``Status``, ``StartTime``, ``EndTime`` |
 """
 
 from __future__ import annotations
@@ -33,12 +35,15 @@ __all__ = [
     "MAX_PAGE",
     "MAX_PAGE_SIZE",
     "MEDIA_FORMATS",
+    "CallFilter",
     "CreateCall",
     "MediaRequest",
     "Owner",
+    "Page",
     "PageRequest",
     "Parent",
     "RecordingFilter",
+    "UpdateCall",
     "parse_model",
 ]
 
@@ -147,6 +152,16 @@ class CreateCall:
             raise InvalidRequestError(21205, f"Url is not a valid URL: {self.url!r}")
 
 
+@dataclass
+class Page:
+    """One page of a list: the items and the page numbers (0-based)."""
+
+    items: list[dict[str, Any]]
+    page: int
+    page_size: int
+    has_next: bool
+
+
 @dataclass(frozen=True)
 class PageRequest:
     """A page of a list: ``page`` (0-based, 0 to :data:`MAX_PAGE`) of ``page_size``
@@ -212,3 +227,62 @@ class MediaRequest:
             raise InvalidRequestError(20001, f"format {self.fmt!r} is not allowed; allowed: wav, mp3")
         if self.channels not in (None, 1, 2):
             raise InvalidRequestError(20001, f"RequestedChannels={self.channels!r} is not allowed; allowed: 1, 2")
+
+
+@dataclass(frozen=True)
+class UpdateCall:
+    """POST /Calls/{Sid}.json (excerpt UpdateCall): ``status`` completed (hang up; a call
+    not answered yet is canceled) or canceled (a queued or ringing call only), or a
+    redirect of the live call to the TwiML at ``url`` (requested with ``method``) or the
+    inline ``twiml``.
+
+    Raises
+    ------
+    InvalidRequestError
+        20001 for a Status that is not completed or canceled, a Method not GET or POST,
+        or both Url and Twiml; 21205 for a Url that is not an absolute http(s) URL.
+    """
+
+    status: str | None = None
+    url: str | None = None
+    method: str = "POST"
+    twiml: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.status is not None and self.status not in ("completed", "canceled"):
+            raise InvalidRequestError(20001, f"Status {self.status!r} is not allowed; allowed: completed, canceled")
+        if self.method not in ("GET", "POST"):
+            raise InvalidRequestError(20001, f"Method {self.method!r} is not allowed; allowed: GET, POST")
+        if self.url is not None and not self.url.startswith(("http://", "https://")):
+            raise InvalidRequestError(21205, f"Url is not a valid URL: {self.url!r}")
+        if self.url is not None and self.twiml is not None:
+            raise InvalidRequestError(20001, "Url and Twiml are not allowed together; give one of them")
+
+
+@dataclass(frozen=True)
+class CallFilter:
+    """Filters of the Calls list: exact ``to``, ``from_``, ``parent_call_sid`` and
+    ``status``; start and end time from (inclusive) / to (exclusive), unix seconds."""
+
+    to: str | None = None
+    from_: str | None = None
+    parent_call_sid: str | None = None
+    status: str | None = None
+    start_from: float | None = None
+    start_to: float | None = None
+    end_from: float | None = None
+    end_to: float | None = None
+
+    def matches(self, call: Mapping[str, Any], start: float | None, end: float | None) -> bool:
+        """Whether a Call resource (with its start and end, unix seconds or None) passes."""
+        exact = (("to", self.to), ("from", self.from_), ("parent_call_sid", self.parent_call_sid),
+                 ("status", self.status))
+        if any(want is not None and call.get(key) != want for key, want in exact):
+            return False
+        return _within(start, self.start_from, self.start_to) and _within(end, self.end_from, self.end_to)
+
+
+def _within(t: float | None, lo: float | None, hi: float | None) -> bool:
+    if lo is None and hi is None:
+        return True
+    return t is not None and (lo is None or t >= lo) and (hi is None or t < hi)

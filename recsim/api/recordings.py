@@ -1,37 +1,24 @@
 """Recordings actions of the emulator (moto's "models", spec 002): create, update
 (pause, resume, stop), fetch, list, delete, media, and the Transcriptions of a
-recording. No HTTP here: typed arguments in, resource dicts out, Twilio's errors raised.
+recording (:mod:`recsim.api.transcriptions`). No HTTP here: typed arguments in, resource dicts out, Twilio's errors raised.
 
 Rows and media come from the store (:class:`recsim.store.Store`): a recording is saved
-as it changes and its media when it completes, so everything survives a restart but the
-transcriptions (in memory).
+as it changes and its media when it completes, so everything survives a restart.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from recsim.api.calls import CallActions
 from recsim.api.media import MEDIA_TYPES, stored_media
-from recsim.api.params import MediaRequest, Owner, PageRequest, Parent, RecordingFilter
+from recsim.api.params import MediaRequest, Owner, Page, PageRequest, Parent, RecordingFilter
 from recsim.errors import InvalidRequestError, NotFoundError
-from recsim.outputs import transcription_json
 from recsim.scenario import RestCreate, RestUpdate
 from recsim.sim.callbacks import API_VERSION
 from recsim.values import Status, UpdateStatus
 
 __all__ = ["Page", "RecordingActions"]
-
-
-@dataclass
-class Page:
-    """One page of a list: the items and the page numbers (0-based)."""
-
-    items: list[dict[str, Any]]
-    page: int
-    page_size: int
-    has_next: bool
 
 
 class RecordingActions(CallActions):
@@ -157,16 +144,3 @@ class RecordingActions(CallActions):
             raise NotFoundError(f"The media of Recording {sid} is not available (status {resource['status']})")
         data = stored_media(stored, lambda: self.store.media_file(sid, dual=True), sid=sid, request=request)
         return data, MEDIA_TYPES[request.fmt]
-
-    def list_transcriptions(self, account_sid: str, recording_sid: str) -> list[dict[str, Any]]:
-        """The Transcriptions of a recording (in memory: not kept across a restart).
-
-        Raises
-        ------
-        NotFoundError
-            20404 for an unknown recording.
-        """
-        self.fetch_recording(account_sid, recording_sid)
-        sim = self.sim(account_sid)
-        return [transcription_json(t, account_sid=account_sid, epoch=sim.epoch) for t in sim.transcriptions.values()
-                if t.recording.sid == recording_sid]

@@ -21,8 +21,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from recsim.api.resources import CallMeta
 from recsim.errors import NotFoundError, ScenarioError, TwimlError
-from recsim.outputs import encode, recording_json, recording_outputs
+from recsim.outputs import encode, recording_json, recording_outputs, transcription_json
 from recsim.rest_steps import simulation
 from recsim.scenario import Scenario
 from recsim.sids import SidFactory
@@ -67,6 +68,12 @@ class BackendState:
         self._wall0 = time.monotonic()
         self._clock_saved = self._wall0
         self.sims: dict[str, Simulation] = {}
+        #: Per CallSid: creation time, cancel, process (:class:`recsim.api.resources.CallMeta`).
+        self.call_meta: dict[str, CallMeta] = {}
+        #: CallSids deleted over the API (no longer fetched or listed).
+        self.deleted_calls: set[str] = set()
+        self._saved_transcriptions: dict[str, tuple[str, float, str]] = {}
+        self._deleted_transcriptions: set[str] = set()
         self.reset()
 
     # ----------------------------------------------------------------- setup
@@ -123,6 +130,7 @@ class BackendState:
         """
         with self.lock:
             self._save_clock()
+            self.sync_transcriptions()
             epoch = self._epoch()
             self.sims = {}
             for sid in self.accounts:
@@ -181,6 +189,29 @@ class BackendState:
         sim = self.sim(account_sid)
         self.store.save(resource or self._resource(account_sid, rec), sim.epoch.timestamp() + rec.start)
         self.store.record_clock(self.now(account_sid))
+
+    def sync_transcriptions(self) -> int:
+        """Save every transcription created or changed since the last call in the store.
+
+        Returns
+        -------
+        int
+            The number of rows written.
+        """
+        written = 0
+        with self.lock:
+            for account_sid, sim in self.sims.items():
+                for tr in sim.transcriptions.values():
+                    state = (tr.status, tr.updated, tr.text)
+                    if self._saved_transcriptions.get(tr.sid) == state:
+                        continue
+                    if tr.sid in self._deleted_transcriptions:
+                        continue
+                    resource = transcription_json(tr, account_sid=account_sid, epoch=sim.epoch)
+                    self.store.save_transcription(resource, sim.epoch.timestamp() + tr.created)
+                    self._saved_transcriptions[tr.sid] = state
+                    written += 1
+        return written
 
     def _completed(self, account_sid: str, rec: Recording) -> None:
         """A finished recording (completed or absent): its row and WAV file

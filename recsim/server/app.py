@@ -17,9 +17,8 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any, cast
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from recsim.api import Backend
@@ -68,28 +67,34 @@ class _CatchAll:
             await render.server_error(exc)(scope, receive, send)
 
 
-async def _api_error(request: Request, exc: Exception) -> JSONResponse:
+def _xml(request: Request) -> bool:
+    """Whether the error of ``request`` is answered in XML (its path ends in ``.xml``)."""
+    return request.url.path.endswith(".xml")
+
+
+async def _api_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ApiError)
-    return render.error(exc)
+    return render.error(exc, as_xml=_xml(request))
 
 
-async def _recsim_error(request: Request, exc: Exception) -> JSONResponse:
+async def _recsim_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, OutputError):  # the store cannot write: the server's fault, not the request's
         _log.error("recsim serve: %s", exc)
         return render.server_error(exc)
-    return render.error(InvalidRequestError(20001, str(exc)))
+    return render.error(InvalidRequestError(20001, str(exc)), as_xml=_xml(request))
 
 
-async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+async def _validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     problem = validation_problems(cast(ValidationErrorLike, exc), limit=1)[0]  # errors() is a Sequence
-    return render.error(InvalidRequestError(20001, f"Invalid request: {problem}"))
+    return render.error(InvalidRequestError(20001, f"Invalid request: {problem}"), as_xml=_xml(request))
 
 
-async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, StarletteHTTPException) and exc.status_code == 405:
-        return render.error(ApiError(20004, "Method not allowed", status=405))
-    return render.error(NotFoundError(f"The requested resource {request.url.path} was not found"))
+        return render.error(ApiError(20004, "Method not allowed", status=405), as_xml=_xml(request))
+    return render.error(NotFoundError(f"The requested resource {request.url.path} was not found"),
+                        as_xml=_xml(request))
 
 
 def _lifespan(backend: Backend, tick_s: float) -> Callable[[FastAPI], Any]:

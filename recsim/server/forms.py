@@ -10,39 +10,48 @@ query parameters for lists and media. Every malformed value is a 400 with code 2
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
-from dataclasses import replace
 from typing import Any
+from urllib.parse import urlsplit
 
 from fastapi import Request
 
 from recsim.api.params import (
     DEFAULT_PAGE_SIZE,
-    CreateCall,
     MediaRequest,
     PageRequest,
     RecordingFilter,
     parse_model,
 )
-from recsim.errors import InvalidRequestError, short_repr
-from recsim.scenario import OutboundRecording, RestCreate, RestUpdate
+from recsim.errors import InvalidRequestError, NotFoundError, short_repr
+from recsim.scenario import RestCreate, RestUpdate
 from recsim.values import callback_events
 
 __all__ = [
+    "IGNORED_CREATE",
+    "check_callbacks",
     "clock_seconds",
-    "create_call_args",
     "create_recording_args",
+    "day_range",
+    "include_soft_deleted",
     "int_param",
     "media_request",
     "page_request",
+    "parse_events",
     "read_form",
     "read_json",
     "recording_filter",
+    "recording_ref",
     "split_ext",
+    "time_filter",
     "update_recording_args",
 ]
 
 Form = dict[str, str | list[str]]
+#: Create parameters accepted and ignored (see :func:`create_recording_args`).
+IGNORED_CREATE = ("PlayBeep",)
+_RE_SID = re.compile(r"RE[0-9a-fA-F]{32}")
 #: The extensions a resource name may end with; media ones default to ``wav``.
 EXTENSIONS = (".json", ".xml", ".wav", ".mp3")
 _EVENTS = "RecordingStatusCallbackEvent"
@@ -109,25 +118,64 @@ def int_param(query: Mapping[str, str], name: str, default: int | None) -> int |
         raise InvalidRequestError(20001, f"{name}={raw!r} is not an integer") from None
 
 
-def _date(value: str, param: str) -> tuple[float, float]:
-    """A date or a date-time -> [start, end) unix seconds (a day, or one second)."""
+def day_range(value: str, param: str) -> tuple[float, float]:
+    """A date or a date-time -> the [start, end) unix seconds of its day in GMT.
+
+    The API filters DateCreated (and the Calls list StartTime / EndTime) by day
+    (002: "Specify a date as YYYY-MM-DD in GMT"); twilio-python sends a ``date`` or
+    ``datetime`` argument as a full timestamp (``2026-01-05T00:00:00Z``), so a date-time
+    names its day too, and ``list(date_created=date(...))`` finds that day's recordings.
+
+    Raises
+    ------
+    InvalidRequestError
+        20001: neither a date (YYYY-MM-DD) nor a date-time.
+    """
     try:
         if len(value) == 10:
-            d = dt.datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=dt.UTC)
-            return d.timestamp(), d.timestamp() + 86400
-        t = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
-        if t.tzinfo is None:
-            t = t.replace(tzinfo=dt.UTC)
-        return t.timestamp(), t.timestamp() + 1
-    except ValueError:
+            t = dt.datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=dt.UTC)
+        else:
+            t = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+            t = t.replace(tzinfo=dt.UTC) if t.tzinfo is None else t.astimezone(dt.UTC)
+        day = dt.datetime(t.year, t.month, t.day, tzinfo=dt.UTC).timestamp()
+        return day, day + 86400
+    except (ValueError, OverflowError):
         raise InvalidRequestError(20001, f"{param}={value!r} is not a date (YYYY-MM-DD) or date-time "
                                          "(YYYY-MM-DDTHH:MM:SSZ)") from None
+
+
+def time_filter(query: Mapping[str, str], name: str) -> tuple[float | None, float | None]:
+    """``name``, ``name<`` and ``name>`` of a list query as [from, to) unix seconds (by
+    day, :func:`day_range`; ``<`` and ``>`` include the day they name)."""
+    lo: float | None = None
+    hi: float | None = None
+    if query.get(name):
+        lo, hi = day_range(query[name], name)
+    if query.get(name + "<"):
+        hi = day_range(query[name + "<"], name + "<")[1]
+    if query.get(name + ">"):
+        lo = day_range(query[name + ">"], name + ">")[0]
+    return lo, hi
+
+
+def include_soft_deleted(query: Mapping[str, str]) -> bool:
+    """``IncludeSoftDeleted`` of a fetch or a list (002): true or false, any case.
+
+    Raises
+    ------
+    InvalidRequestError
+        20001: another value.
+    """
+    soft = query.get("IncludeSoftDeleted", "false").lower()
+    if soft not in ("true", "false"):
+        raise InvalidRequestError(20001, f"IncludeSoftDeleted={soft!r} is not allowed; allowed: true, false")
+    return soft == "true"
 
 
 def recording_filter(query: Mapping[str, str], *, call_sid: str | None = None,
                      conference_sid: str | None = None) -> RecordingFilter:
     """The filters of the recordings list (002): ``CallSid``, ``ConferenceSid``,
-    ``DateCreated`` (a day or a second), ``DateCreated<``, ``DateCreated>``,
+    ``DateCreated``, ``DateCreated<``, ``DateCreated>`` (by day: :func:`day_range`),
     ``IncludeSoftDeleted``; ``call_sid`` / ``conference_sid`` of a nested path win.
 
     Raises
@@ -135,20 +183,10 @@ def recording_filter(query: Mapping[str, str], *, call_sid: str | None = None,
     InvalidRequestError
         20001: a date that does not parse, IncludeSoftDeleted not true or false.
     """
-    lo: float | None = None
-    hi: float | None = None
-    if query.get("DateCreated"):
-        lo, hi = _date(query["DateCreated"], "DateCreated")
-    if query.get("DateCreated<"):
-        hi = _date(query["DateCreated<"], "DateCreated<")[1]
-    if query.get("DateCreated>"):
-        lo = _date(query["DateCreated>"], "DateCreated>")[0]
-    soft = query.get("IncludeSoftDeleted", "false").lower()
-    if soft not in ("true", "false"):
-        raise InvalidRequestError(20001, f"IncludeSoftDeleted={soft!r} is not allowed; allowed: true, false")
+    lo, hi = time_filter(query, "DateCreated")
     return RecordingFilter(call_sid=call_sid or query.get("CallSid") or None,
                            conference_sid=conference_sid or query.get("ConferenceSid") or None,
-                           created_from=lo, created_to=hi, include_deleted=soft == "true")
+                           created_from=lo, created_to=hi, include_deleted=include_soft_deleted(query))
 
 
 def page_request(query: Mapping[str, str]) -> PageRequest:
@@ -176,40 +214,60 @@ def media_request(ext: str, query: Mapping[str, str]) -> MediaRequest:
     return MediaRequest(ext or "wav", int_param(query, "RequestedChannels", None))
 
 
-def _events(form: Form) -> Form:
+def parse_events(form: Form) -> Form:
     """The form with RecordingStatusCallbackEvent parsed (:func:`recsim.values.callback_events`)."""
     if _EVENTS not in form:
         return form
     return {**form, _EVENTS: list(callback_events(form[_EVENTS], field=_EVENTS))}
 
 
-def create_call_args(form: Form) -> CreateCall:
-    """POST /Calls.json: To, From, Url or Twiml, Record and the recording parameters.
-
-    Raises
-    ------
-    InvalidRequestError
-        21201, 21213, 21205 (:class:`recsim.api.CreateCall`); 20001 a recording
-        parameter.
-    """
-    text = {k: v for k, v in form.items() if isinstance(v, str)}
-    args = CreateCall(to=text.get("To", ""), from_=text.get("From", ""), url=text.get("Url") or None,
-                      twiml=text.get("Twiml") or None)
-    if str(form.get("Record", "false")).lower() != "true":
-        return args
-    params = {k: v for k, v in _events(form).items() if k.startswith(("Recording", "Trim"))}
-    return replace(args, record=parse_model(OutboundRecording, {"Record": True, **params}))
-
-
 def create_recording_args(form: Form) -> RestCreate:
-    """POST /Calls/{CallSid}/Recordings.json (002 create) parameters.
+    """POST /Calls/{CallSid}/Recordings.json (002 create) parameters: those of the
+    excerpt (CreateCallRecording) and ``RecordingConfigurationId`` (004); ``PlayBeep``
+    (true or false) is accepted and ignored (an API-started recording plays no beep).
 
     Raises
     ------
     InvalidRequestError
         20001 naming the parameter, the problem and the value.
     """
-    return parse_model(RestCreate, {"action": "create", **_events(form)})
+    check_callbacks(form)
+    body = {k: v for k, v in parse_events(form).items() if k not in IGNORED_CREATE}
+    if "PlayBeep" in form and str(form["PlayBeep"]).lower() not in ("true", "false"):
+        raise InvalidRequestError(20001, f"PlayBeep={form['PlayBeep']!r} is not allowed; allowed: true, false")
+    return parse_model(RestCreate, {"action": "create", **body})
+
+
+def check_callbacks(form: Form) -> None:
+    """Every callback URL parameter of a request (a name ending in ``Callback``,
+    ``Url``, but ``Url`` itself: 21205) must be an absolute http(s) URL.
+
+    Raises
+    ------
+    InvalidRequestError
+        21609 naming the parameter and its value.
+    """
+    for key, value in form.items():
+        if key != "Url" and key.endswith(("Callback", "Url")) and isinstance(value, str) and value:
+            parts = urlsplit(value)
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                raise InvalidRequestError(21609, f"Invalid {key}: {short_repr(value, 80)} is not an absolute "
+                                                 "http(s) URL")
+
+
+def recording_ref(name: str, path: str, *, current: bool = False) -> tuple[str, str]:
+    """The RecordingSid (or, with ``current``, ``Twilio.CURRENT``) and the extension of a
+    path segment.
+
+    Raises
+    ------
+    NotFoundError
+        20404 (naming ``path``): the segment is not a RecordingSid (RE + 32 hex).
+    """
+    sid, ext = split_ext(name)
+    if not (_RE_SID.fullmatch(sid) or (current and sid == "Twilio.CURRENT")):
+        raise NotFoundError(f"The requested resource {path} was not found")
+    return sid, ext
 
 
 def update_recording_args(form: Form, ref: str) -> RestUpdate:

@@ -6,16 +6,19 @@ dependencies (:mod:`recsim.server.deps`); the paths are in :mod:`recsim.server.u
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import Request, Response
 from fastapi.responses import JSONResponse
 
 from recsim.api import Backend, Owner, Parent
-from recsim.errors import ApiError
+from recsim.api.resources import nested_recording, recording_view
+from recsim.errors import ApiError, NotFoundError
 from recsim.server import forms, render
 from recsim.server.deps import Account, BackendDep, FetchAccount, ParentDep
+from recsim.server.media import media_response
 
 __all__ = [
-    "create_call",
     "create_conference_recording",
     "create_configuration",
     "create_recording",
@@ -28,24 +31,33 @@ __all__ = [
     "list_configurations",
     "list_owner_recordings",
     "list_recordings",
-    "list_transcriptions",
+    "nested",
     "update_configuration",
     "update_recording",
 ]
 
 
-# ------------------------------------------------------------------ calls
-async def create_call(request: Request, account: Account, backend: BackendDep) -> Response:
-    """POST /Calls.json: 201 and the Call."""
-    args = forms.create_call_args(await forms.read_form(request))
-    return JSONResponse(backend.create_call(account, args), status_code=201)
-
-
 # ------------------------------------------------------------- recordings
-async def create_recording(request: Request, call_sid: str, account: Account, backend: BackendDep) -> Response:
+def _fmt(fmt: str, path: str) -> str:
+    """The format of a ``{Resource}.{fmt}`` path: json or xml, else 404."""
+    if fmt not in ("json", "xml"):
+        raise NotFoundError(f"The requested resource {path} was not found")
+    return fmt
+
+
+def nested(resource: dict[str, Any], parent: Parent | None) -> dict[str, Any]:
+    """A Recording as answered on its path: nested (``uri`` under the call or conference,
+    ``track``) or account-level, in-progress fields as the excerpt's examples."""
+    return nested_recording(resource, parent.path) if parent is not None else recording_view(resource)
+
+
+async def create_recording(request: Request, call_sid: str, fmt: str, account: Account,
+                           backend: BackendDep) -> Response:
     """POST /Calls/{CallSid}/Recordings.json (002 create): 201 and the Recording."""
+    ext = _fmt(fmt, request.url.path)
     args = forms.create_recording_args(await forms.read_form(request))
-    return JSONResponse(backend.create_recording(account, call_sid, args), status_code=201)
+    body = backend.create_recording(account, call_sid, args)
+    return render.resource(nested(body, Parent(Owner.CALLS, call_sid)), ext, "Recording", status=201)
 
 
 async def create_conference_recording(account: Account) -> Response:
@@ -58,43 +70,46 @@ async def create_conference_recording(account: Account) -> Response:
 async def update_recording(request: Request, name: str, account: Account, parent: ParentDep,
                            backend: BackendDep) -> Response:
     """POST /{Calls|Conferences}/{Sid}/Recordings/{Sid}[.json|.xml] (002 update)."""
-    sid, ext = forms.split_ext(name)
+    sid, ext = forms.recording_ref(name, request.url.path, current=True)
     args = forms.update_recording_args(await forms.read_form(request), sid)
-    return render.resource(backend.update_recording(account, parent, args), ext, "Recording")
+    return render.resource(nested(backend.update_recording(account, parent, args), parent), ext, "Recording")
 
 
-def _list(request: Request, account: str, backend: Backend, **fixed: str) -> Response:
+def _list(request: Request, fmt: str, account: str, backend: Backend, parent: Parent | None) -> Response:
+    ext = _fmt(fmt, request.url.path)
     query = request.query_params
+    fixed = {} if parent is None else {"call_sid" if parent.owner is Owner.CALLS else "conference_sid": parent.sid}
     filters = forms.recording_filter(query, **fixed)
     result = backend.list_recordings(account, forms.page_request(query), filters)
-    return render.page("recordings", result, request.url.path, query.multi_items())
+    result.items = [nested(r, parent) for r in result.items]
+    return render.page("recordings", result, request.url.path, query.multi_items(), ext)
 
 
-async def list_recordings(request: Request, account: Account, backend: BackendDep) -> Response:
+async def list_recordings(request: Request, fmt: str, account: Account, backend: BackendDep) -> Response:
     """GET /Recordings.json (002 list)."""
-    return _list(request, account, backend)
+    return _list(request, fmt, account, backend, None)
 
 
-async def list_owner_recordings(request: Request, account: Account, parent: ParentDep,
+async def list_owner_recordings(request: Request, fmt: str, account: Account, parent: ParentDep,
                                 backend: BackendDep) -> Response:
     """GET /{Calls|Conferences}/{Sid}/Recordings.json (002 list of a call or conference)."""
-    key = "call_sid" if parent.owner is Owner.CALLS else "conference_sid"
-    return _list(request, account, backend, **{key: parent.sid})
+    return _list(request, fmt, account, backend, parent)
 
 
 def _fetch(request: Request, account: str, name: str, backend: Backend, parent: Parent | None) -> Response:
-    sid, ext = forms.split_ext(name)
+    sid, ext = forms.recording_ref(name, request.url.path)
     query = request.query_params
     if ext in ("", "wav", "mp3"):
         data, media_type = backend.media(account, sid, forms.media_request(ext, query), parent=parent)
-        return Response(data, media_type=media_type)
-    soft = query.get("IncludeSoftDeleted", "false").lower() == "true"
-    return render.resource(backend.fetch_recording(account, sid, include_deleted=soft, parent=parent), ext,
-                           "Recording")
+        updated = backend.fetch_recording(account, sid, parent=parent)["date_updated"]
+        return media_response(request, data, media_type, updated)
+    soft = forms.include_soft_deleted(query)
+    body = backend.fetch_recording(account, sid, include_deleted=soft, parent=parent)
+    return render.resource(nested(body, parent), ext, "Recording")
 
 
 async def fetch_recording(request: Request, name: str, account: FetchAccount, backend: BackendDep) -> Response:
-    """GET /Recordings/{Sid}[.json|.xml|.wav|.mp3] (002 fetch, media)."""
+    """GET (or HEAD) /Recordings/{Sid}[.json|.xml|.wav|.mp3] (002 fetch, media)."""
     return _fetch(request, account, name, backend, None)
 
 
@@ -104,20 +119,16 @@ async def fetch_owner_recording(request: Request, name: str, account: FetchAccou
     return _fetch(request, account, name, backend, parent)
 
 
-async def list_transcriptions(request: Request, sid: str, account: Account, backend: BackendDep) -> Response:
-    """GET /Recordings/{Sid}/Transcriptions.json."""
-    return render.single_page("transcriptions", backend.list_transcriptions(account, sid), request.url.path)
-
-
-async def delete_recording(name: str, account: Account, backend: BackendDep) -> Response:
+async def delete_recording(request: Request, name: str, account: Account, backend: BackendDep) -> Response:
     """DELETE /Recordings/{Sid}[.json] (002 delete): 204."""
-    backend.delete_recording(account, forms.split_ext(name)[0])
+    backend.delete_recording(account, forms.recording_ref(name, request.url.path)[0])
     return Response(status_code=204)
 
 
-async def delete_owner_recording(name: str, account: Account, parent: ParentDep, backend: BackendDep) -> Response:
+async def delete_owner_recording(request: Request, name: str, account: Account, parent: ParentDep,
+                                 backend: BackendDep) -> Response:
     """DELETE /{Calls|Conferences}/{Sid}/Recordings/{Sid}[.json]: 204."""
-    backend.delete_recording(account, forms.split_ext(name)[0], parent=parent)
+    backend.delete_recording(account, forms.recording_ref(name, request.url.path)[0], parent=parent)
     return Response(status_code=204)
 
 
