@@ -8,8 +8,12 @@ The main job in a few lines::
         print(r.sid, r.source, r.status, r.duration, r.channels)
 
 Sub-packages: :mod:`recsim.audio` (the numpy core), :mod:`recsim.twiml`,
-:mod:`recsim.sim`; errors in :mod:`recsim.errors`.
+:mod:`recsim.sim`; errors in :mod:`recsim.errors`. ``recsim.mock_twilio`` (a Twilio
+platform in-process for a test suite, :mod:`recsim.testing`) is imported on first use,
+so ``import recsim`` stays light; it needs the ``mock`` extra.
 """
+
+from typing import Any
 
 from recsim._version import __version__ as __version__
 from recsim.errors import (
@@ -43,3 +47,21 @@ __all__ = [
     "run",
     "scenario_from_dict",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """``recsim.mock_twilio``: :func:`recsim.testing.mock_twilio`, imported on first use.
+
+    Raises
+    ------
+    MissingExtraError
+        The ``mock`` extra is not installed (the message says how to install it).
+    AttributeError
+        Any other name.
+    """
+    if name == "mock_twilio":
+        from recsim._extras import require
+
+        require("twilio", extra="mock", feature="recsim.mock_twilio")
+        return require("recsim.testing", extra="mock", feature="recsim.mock_twilio").mock_twilio
+    raise AttributeError(f"module 'recsim' has no attribute {name!r}")

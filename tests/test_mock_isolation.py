@@ -104,3 +104,13 @@ def test_pytest_xdist_workers_are_independent(tmp_path: Path) -> None:
     for key in ("account", "call", "recording"):
         assert len({row[key] for row in rows}) == 4
     assert {row["duration"] for row in rows} == {"4"}
+
+
+def test_recsim_mock_twilio_is_imported_on_first_use() -> None:
+    """``recsim.mock_twilio`` is :func:`recsim.testing.mock_twilio`, and ``import recsim``
+    alone does not import the mock (nor fastapi, twilio or the interception libraries)."""
+    code = ("import sys, recsim; heavy = [m for m in ('recsim.testing', 'fastapi', 'twilio', 'responses', 'respx') "
+            "if m in sys.modules]; assert not heavy, heavy; from recsim.testing import mock_twilio; "
+            "assert recsim.mock_twilio is mock_twilio; print('ok')")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and r.stdout.strip() == "ok", r.stderr[-2000:]
