@@ -68,7 +68,7 @@ class Account(WireModel):
     finish_on_key_tail_loss_s: Seconds = 0.0
     dual_channel_conference_recording: bool = False
     transcription_engine: str = "pocketsphinx"
-    word_error_rate: float = Field(default=0.0, ge=0, le=1, allow_inf_nan=False)
+    word_error_rate: float = Field(default=0.0, ge=0, le=1, allow_inf_nan=False, exclude_if=lambda v: v == 0.0)
     transcription_delay_s: Seconds = 5.0
 
 
