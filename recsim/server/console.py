@@ -20,7 +20,7 @@ from recsim.api import Backend
 from recsim.report import render_page
 from recsim.report.data import rows_of, summary_of, timeline_json, warnings_of
 from recsim.server.deps import Account, BackendDep
-from recsim.sim.recording import timeline
+from recsim.sim.recording import Recording, timeline
 
 __all__ = ["DATA_PATH", "PAGE_PATH", "console_data", "console_router"]
 
@@ -40,13 +40,19 @@ def _timelines(backend: Backend, account_sid: str, events: list[dict[str, Any]])
     out = {}
     now = float(backend.sim(account_sid).env.now)
     for sid, rec in backend.sim(account_sid).recordings.items():
-        tl: dict[str, Any] = dict(timeline(rec))
-        if rec.assembly is None:  # still recording: nothing trimmed yet, runs until now
-            tl.pop("trim")
-            tl["stop"] = now if rec.stopped_at is None else tl["stop"]
+        tl = dict(timeline(rec)) if rec.stopped_at is not None else _live_timeline(rec, now)
         tl["callbacks"] = callbacks.get(sid, [])
         out[sid] = timeline_json(tl)
     return out
+
+
+def _live_timeline(rec: Recording, now: float) -> dict[str, Any]:
+    """The timeline of a recording still going on: its segments so far, the open one
+    ending at ``now`` (s); nothing trimmed or cut yet."""
+    segments = [(str(kind), t0, now if t1 is None else t1) for kind, t0, t1 in rec.segments]
+    return {"start": rec.start, "stop": now, "pieces": [list(s) for s in segments if s[0] != "paused-skip"],
+            "skipped": [[t0, t1] for kind, t0, t1 in segments if kind == "paused-skip"],
+            "dtmf": [[t, k] for t, k in rec.leg.dtmf if t >= rec.start]}
 
 
 def console_data(backend: Backend, account_sid: str) -> dict[str, Any]:

@@ -128,11 +128,13 @@ function renderTimeline(tl) {
   const ts = [tl.start, tl.stop, ...tl.spans.flatMap((s) => [s[1], s[2]]), ...tl.marks.map((m) => m[1])];
   const lo = Math.min(...ts), hi = Math.max(...ts), span = Math.max(hi - lo, 1e-3);
   const x = (t) => 10 + (t - lo) / span * (W - 20);
+  svg.append(el("svg:rect", { class: "axis-bg", x: 10, y: top, width: W - 20, height: h, fill: "#eceff1" }));
   for (const [kind, t0, t1] of tl.spans) {
     const k = KIND.get(kind) || { color: "#999", style: "solid", name: kind };
     const r = el("svg:rect", { class: "span span-" + kind, "data-kind": kind, "data-t0": t0, "data-t1": t1,
       x: x(t0), y: top, width: Math.max(1, x(t1) - x(t0)), height: h,
-      fill: k.style === "hatched" ? "url(#hatch-" + kind + ")" : k.color, "fill-opacity": kind === "captured" ? 1 : 0.8 });
+      fill: k.style === "hatched" ? "url(#hatch-" + kind + ")" : k.color, "fill-opacity": kind === "captured" ? 1 : 0.8,
+      stroke: kind === "captured" ? "#78909c" : "none", "vector-effect": "non-scaling-stroke" });
     r.append(el("svg:title", {}, k.name + ": " + fmt(t0) + " to " + fmt(t1) + " s"));
     svg.append(r);
   }
