@@ -32,6 +32,7 @@ from recsim.errors import (
     validation_problems,
 )
 from recsim.server import render
+from recsim.server.console import console_router
 from recsim.server.urls import routers
 
 __all__ = ["create_app", "wait_until"]
@@ -144,6 +145,7 @@ def create_app(backend: Backend, *, media_auth: bool = True, tick_s: float = 0.0
     app.add_exception_handler(StarletteHTTPException, _http_error)
     for router in routers():
         app.include_router(router)
+    app.include_router(console_router())
     app.add_middleware(_CatchAll)
     return app
 

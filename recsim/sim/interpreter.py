@@ -115,17 +115,25 @@ def execute(cx: Context, call: Call, verb: Verb, doc: Document) -> Step:
 def run_document(cx: Context, call: Call) -> Step:
     """The call's TwiML process: documents one after the other until the TwiML ends
     (the call ends, 000: "If there are no instructions, the call will end"), a
-    ``<Hangup>``, or the caller hangs up."""
+    ``<Hangup>``, or the caller hangs up.
+
+    An interrupt whose cause is a :class:`~recsim.twiml.Document` is a live call
+    modification (Calls update ``Url`` / ``Twiml``): the current verb stops and that
+    document runs from that simulated moment. Any other interrupt (a hangup) ends the
+    TwiML. ``<Record>`` and ``<Dial>`` take an interrupt as a hangup of their own."""
     doc: Document | None = cx.kernel.first_document(call)
-    try:
-        while doc is not None:
-            current, doc = doc, None
-            for verb in current.verbs:
-                result = yield from execute(cx, call, verb, current)
-                if result == HANGUP:
-                    return
-                if isinstance(result, Document):
-                    doc = result
-                    break
-    except simpy.Interrupt:
-        return
+    while doc is not None:
+        try:
+            while doc is not None:
+                current, doc = doc, None
+                for verb in current.verbs:
+                    result = yield from execute(cx, call, verb, current)
+                    if result == HANGUP:
+                        return
+                    if isinstance(result, Document):
+                        doc = result
+                        break
+        except simpy.Interrupt as interrupt:
+            if not isinstance(interrupt.cause, Document):
+                return
+            doc = interrupt.cause
