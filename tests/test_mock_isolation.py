@@ -60,6 +60,22 @@ def test_other_twilio_hosts_are_refused_not_sent(twilio_platform) -> None:
     assert [r.status for r in twilio_platform.requests] == [404, 404]
 
 
+def test_recording_configurations_on_voice_host(twilio_platform) -> None:
+    """004's resource on https://voice.twilio.com/v2/Configurations/Recording is served
+    in-process to the user's own httpx code, with the account's credentials."""
+    import httpx
+
+    base = "https://voice.twilio.com/v2/Configurations/Recording"
+    auth = (twilio_platform.account_sid, twilio_platform.auth_token)
+    body = {"unique_name": "cfg1", "configuration": {"configurationType": "Recording",
+                                                     "compositionPolicy": {"channels": "mono"}}}
+    created = httpx.post(base, json=body, auth=auth)
+    assert created.status_code == 201 and created.json()["id"].startswith("voice_recordingconfiguration_")
+    fetched = httpx.get(f"{base}/cfg1", auth=auth).json()
+    assert fetched["configuration"]["compositionPolicy"] == {"channels": "mono", "trim": "do-not-trim"}
+    assert httpx.get(f"{base}/cfg1", auth=(auth[0], "wrong")).status_code == 401
+
+
 _WORKER_TESTS = '''
 import json, os
 from pathlib import Path

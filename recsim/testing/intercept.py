@@ -4,9 +4,9 @@ to an in-process platform, with the interception libraries moto and respx build 
 :mod:`httpx`, ``aioresponses`` for :mod:`aiohttp` (the asynchronous twilio client).
 
 Requests to Twilio's hosts (``*.twilio.com``) are intercepted, so no request of a test
-reaches the real platform; the in-process platform answers the Voice API host
-(``api.twilio.com`` and its regional forms ``api.<edge>.<region>.twilio.com``) and
-refuses the other products' hosts with a 404 that says so. Every other request passes
+reaches the real platform; the in-process platform answers the Voice API hosts
+(``api.twilio.com``, ``voice.twilio.com`` and their regional forms) and refuses the
+other products' hosts with a 404 that says so. Every other request passes
 through untouched.
 """
 
@@ -26,8 +26,9 @@ __all__ = ["API_URL", "PLATFORM_URL", "Interceptor"]
 
 #: URLs the in-process platform answers (the Voice API; other Twilio hosts get a 404).
 PLATFORM_URL = re.compile(r"^https?://([a-z0-9-]+\.)*twilio\.com(:\d+)?(/|$)", re.IGNORECASE)
-#: The Voice API's hosts: ``api.twilio.com`` and ``api.<edge>.<region>.twilio.com``.
-API_URL = re.compile(r"^https?://api(\.[a-z0-9-]+)*\.twilio\.com(:\d+)?/", re.IGNORECASE)
+#: The Voice API's hosts: ``api.twilio.com`` (2010-04-01), ``voice.twilio.com`` (the v2
+#: Recording Configurations of 004) and their regional forms ``api.<edge>.<region>.twilio.com``.
+API_URL = re.compile(r"^https?://(api|voice)(\.[a-z0-9-]+)*\.twilio\.com(:\d+)?/", re.IGNORECASE)
 _NOT_PLATFORM = re.compile(r"^(?!https?://([a-z0-9-]+\.)*twilio\.com(:\d+)?(/|$))", re.IGNORECASE)
 _METHODS = ("GET", "POST", "DELETE", "HEAD", "PUT")
 

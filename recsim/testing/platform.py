@@ -246,12 +246,13 @@ class TwilioPlatform:
     # --------------------------------------------------------------- the API
     def handle(self, method: str, url: str, headers: dict[str, str], body: bytes) -> httpx.Response:
         """Answer one request of the user's code to the platform (intercepted): the Voice
-        API on ``api.twilio.com``; another Twilio host gets 404, code 20404, naming it."""
+        API on ``api.twilio.com`` and ``voice.twilio.com``; another Twilio host gets 404,
+        code 20404, naming it."""
         if not API_URL.match(url):
             host = urlsplit(url).hostname
             r = httpx.Response(404, json={
                 "code": 20404, "status": 404, "more_info": "https://www.twilio.com/docs/errors/20404",
-                "message": f"recsim.mock_twilio serves the Voice API on api.twilio.com only; {host} is not "
+                "message": f"recsim.mock_twilio serves the Voice API (api.twilio.com, voice.twilio.com); {host} is not "
                            "emulated (see COVERAGE.md, 'The in-process mock')"}, request=httpx.Request(method, url))
             self.requests.append(PlatformRequest(self.now, "api", method, url, {}, 404, "api", r.text))
             return r
