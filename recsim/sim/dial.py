@@ -1,7 +1,9 @@
 """``<Dial>``: ring a party, bridge the two legs on answer, record per ``record``; and
 ``<Dial><Conference>``.
 
-The dialed party answers after its ``answer_delay_s`` (no-answer past ``timeout``) and
+The dialed party answers after its ``answer_delay_s`` (no-answer past ``timeout``; busy
+or failed when its ``dial_outcome`` says so), the caller hearing ringback meanwhile
+(ITU-T E.180, ``<Dial ringTone>``, when the scenario's ``network.ringback`` is on), and
 hangs up after ``hangup_after_s``, or one second after the conversation's audio is over
 (:data:`HANGUP_GRACE_S`), or at ``timeLimit``. A hangup of the caller arrives as
 ``simpy.Interrupt``.
@@ -13,7 +15,7 @@ from dataclasses import dataclass
 
 import simpy
 
-from recsim.audio import SAMPLE_RATE
+from recsim.audio import SAMPLE_RATE, country_of_number, ringback
 from recsim.errors import SimulationError
 from recsim.scenario import PartySpec
 from recsim.sim.call import Call
@@ -63,6 +65,7 @@ def dial(cx: Context, call: Call, verb: Dial, doc: Document) -> Step:
                 to=target, direction="outbound-dial", hangup_event=k.env.event())
     call.child = child
     call.legs.append(child)
+    k.attach_network(call, child, target)
     opts = dial_options(verb, k.configuration(verb.recording_configuration_id, where))
     state = _Bridge()
     status = "completed"
@@ -93,10 +96,9 @@ def _ring_and_talk(cx: Context, call: Call, verb: Dial, party: PartySpec, child:
     k = cx.kernel
     env = k.env
     parent = call.parent
-    if party.answer_delay_s > verb.timeout:
-        yield env.timeout(verb.timeout)
-        return "no-answer"
-    yield env.timeout(party.answer_delay_s)
+    outcome = yield from _ring(cx, call, verb, party, child.to)
+    if outcome is not None:
+        return outcome
     child.answered_at = float(env.now)
     k.place_party_audio(child, party.audio, party.mulaw, child.answered_at)
     s_ans = to_sample(child.answered_at)
@@ -113,6 +115,26 @@ def _ring_and_talk(cx: Context, call: Call, verb: Dial, party: PartySpec, child:
         leave = min(leave, child.answered_at + verb.time_limit)
     yield env.timeout(max(0.0, leave - env.now)) | child.hangup_event
     return "completed"
+
+
+def _ring(cx: Context, call: Call, verb: Dial, party: PartySpec, target: str) -> Step:
+    """Ring ``target``: the caller hears ringback (when the scenario's ``network.ringback``
+    is on) from now until the answer or ``timeout``; returns None once the party
+    answers, else the DialCallStatus: ``no-answer`` after ``timeout`` s, ``busy`` /
+    ``failed`` after ``answer_delay_s`` (at most ``timeout``), without ringback (the
+    network refuses the call before it alerts).
+    """
+    k = cx.kernel
+    ring_s = min(party.answer_delay_s, float(verb.timeout))
+    if party.dial_outcome != "answer":
+        yield k.env.timeout(ring_s)
+        return party.dial_outcome
+    net = k.scenario.network
+    if net is not None and net.ringback and ring_s > 0:
+        country = verb.ring_tone or country_of_number(target)
+        k.platform_audio(call.parent, float(k.env.now), ringback(country, ring_s))
+    yield k.env.timeout(ring_s)
+    return "no-answer" if party.answer_delay_s > verb.timeout else None
 
 
 def _conference(cx: Context, call: Call, verb: Dial, doc: Document) -> Step:

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import simpy
 
+from recsim.audio import SAMPLE_RATE
 from recsim.configurations import ConfigurationStore, RecordingConfiguration
 from recsim.errors import InvalidRequestError, NotFoundError, ScenarioError, SimulationError, TwimlError
 from recsim.scenario import AudioClip, CallSpec, PartySpec, Scenario
@@ -34,6 +35,7 @@ from recsim.sim.documents import EMPTY_DOCUMENT, MAX_DOCUMENT_REQUESTS, inline_u
 from recsim.sim.inputs import Inputs
 from recsim.sim.leg import Leg
 from recsim.sim.media import to_sample
+from recsim.sim.network import attach, update_spans
 from recsim.sim.recording import Recording
 from recsim.transcription.sources import clip_words
 from recsim.twiml import Document, TwimlWarning, parse_twiml
@@ -197,8 +199,13 @@ class Kernel:
     def party_audio(self, leg: Leg, t: float, samples: np.ndarray, words: tuple[Word, ...] = ()) -> None:
         """What ``leg``'s party sends from simulated time ``t`` s (``(n,)`` int16 at 8 kHz)
         and the words it says (s from ``t``): the one path of a party's audio into the
-        platform."""
-        leg.inbound.add(to_sample(t), samples, words)
+        platform. With a network path (``leg.line``) the clip is band filtered and its
+        lost packets concealed (:mod:`recsim.sim.network`)."""
+        start = to_sample(t)
+        if leg.line is not None:
+            samples, concealed = leg.line.receive(start, samples)
+            leg.concealed += [(a / SAMPLE_RATE, b / SAMPLE_RATE) for a, b in concealed]
+        leg.inbound.add(start, samples, words)
 
     def platform_audio(self, leg: Leg, t: float, samples: np.ndarray, words: tuple[Word, ...] = ()) -> None:
         """What the platform plays to ``leg``'s party from ``t`` s (``<Say>``, ``<Play>``,
@@ -207,10 +214,16 @@ class Kernel:
 
     def place_party_audio(self, leg: Leg, clips: list[AudioClip], mulaw: bool, at: float) -> None:
         """Put a party's clips (and their words) on ``leg.inbound`` from its answer time
-        ``at`` (s)."""
+        ``at`` (s); with a network path, its noise floor from ``at`` and its outages so far
+        (no-media spans)."""
+        if leg.line is not None and leg.inbound.floor is None:
+            leg.inbound.floor = leg.line.floor(to_sample(at))
+        end = at
         for clip in clips:
             samples = self.inputs.clip_audio(clip, mulaw)
             self.party_audio(leg, at + clip.at, samples, clip_words(self.scenario, clip, samples))
+            end = max(end, at + clip.at + samples.shape[0] / SAMPLE_RATE)
+        update_spans(leg, end)
 
     # ----------------------------------------------------------------- calls
     def party(self, address: str) -> PartySpec | None:
@@ -241,8 +254,19 @@ class Kernel:
         leg = Leg(sid=sids.new("CA"), from_=spec.from_, to=spec.to, direction=spec.direction)
         call = Call(index=index, spec=spec, sids=sids, parent=leg)
         call.legs.append(leg)
+        self.attach_network(call, leg, spec.to if spec.direction == "outbound-api" else spec.from_)
         self.calls.append(call)
         return call
+
+    def attach_network(self, call: Call, leg: Leg, address: str) -> None:
+        """Give a new leg of ``call`` (the party at ``address``) its codec and network
+        path from the scenario's ``network`` settings (:func:`recsim.sim.network.attach`)."""
+        if self.scenario.network is not None or call.spec.network is not None or self._party_network(address):
+            attach(self.scenario, call.index, call.spec, leg, address, len(call.legs) - 1, float(self.env.now))
+
+    def _party_network(self, address: str) -> bool:
+        party = self.party(address)
+        return party is not None and party.network is not None
 
     def hangup(self, call: Call, leg: Leg) -> None:
         """The party of ``leg`` hangs up now (a parent hangup interrupts the TwiML)."""
@@ -257,6 +281,9 @@ class Kernel:
         """Mark ``leg`` ended at ``t`` and run :attr:`leg_end_hooks` (once)."""
         if leg.ended_at is None:
             leg.ended_at = t
+            update_spans(leg, t)
+            if leg.inbound.floor is not None:
+                leg.inbound.floor.stop = to_sample(t)
             for hook in self.leg_end_hooks:
                 hook(call, leg, t)
 

@@ -34,6 +34,13 @@ class Leg:
         Spans without RTP.
     dtmf : list of (float, str)
         Keys pressed by the party (out-of-band, RFC 2833 style), in time order.
+    codec : str
+        PCMU, PCMA or L16 (both streams pass through it).
+    line : LegLine or None
+        The network impairments of the party's audio (:mod:`recsim.sim.network`).
+    lost, concealed : list of (float, float)
+        Spans of lost (or late) inbound packets, and those concealed over the party's
+        audio, simulated seconds (for timelines).
     """
 
     sid: str
@@ -46,6 +53,10 @@ class Leg:
     ended_at: float | None = None
     no_media: list[tuple[float, float]] = field(default_factory=list)
     dtmf: list[tuple[float, str]] = field(default_factory=list)
+    codec: str = "L16"
+    line: Any = None
+    lost: list[tuple[float, float]] = field(default_factory=list)
+    concealed: list[tuple[float, float]] = field(default_factory=list)
     hangup_event: Any = None  # simpy.Event triggered when this leg's party hangs up
 
     def status(self) -> str:

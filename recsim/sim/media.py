@@ -9,12 +9,15 @@ a recording is assembled (DESIGN.md, "SimPy schedules, numpy computes").
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-from recsim.audio import SAMPLE_RATE, to_int16
+from recsim.audio import SAMPLE_RATE, g711_roundtrip, to_int16
+from recsim.audio.line import noise_span
 from recsim.scenario.words import Word
 
-__all__ = ["Stream", "cut", "to_sample"]
+__all__ = ["Floor", "Stream", "cut", "to_sample"]
 
 
 def to_sample(t: float) -> int:
@@ -40,6 +43,40 @@ def cut(a: int, b: int, holes: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return pieces
 
 
+@dataclass
+class Floor:
+    """The noise under a party's audio from ``start`` to ``stop`` (samples; ``stop`` None
+    while the leg lasts): background noise at ``noise_dbov`` everywhere, and RFC 3389
+    comfort noise at ``comfort_dbov`` where no clip plays (either may be None).
+
+    ``bank`` is a seeded noise bank (:func:`recsim.audio.line.noise_bank`) read at the
+    absolute sample position plus the stream's ``offset``, so any cut of the stream
+    renders the same noise.
+    """
+
+    bank: np.ndarray
+    start: int
+    stop: int | None = None
+    noise_dbov: float | None = None
+    comfort_dbov: float | None = None
+    offset: int = 0
+
+    def add_to(self, acc: np.ndarray, a: int, covered: np.ndarray | None) -> None:
+        """Add the noise of samples ``[a, a + len(acc))`` to ``acc`` (float64, in place);
+        ``covered`` (bool per sample, or None) marks where a clip plays."""
+        lo = max(a, self.start)
+        hi = a + acc.shape[0] if self.stop is None else min(a + acc.shape[0], self.stop)
+        if lo >= hi:
+            return
+        if self.noise_dbov is not None:
+            acc[lo - a : hi - a] += noise_span(self.bank, lo + self.offset, hi + self.offset, self.noise_dbov)
+        if self.comfort_dbov is not None:
+            cn = noise_span(self.bank, lo + self.offset, hi + self.offset, self.comfort_dbov)
+            if covered is not None:
+                cn[covered[lo - a : hi - a]] = 0.0
+            acc[lo - a : hi - a] += cn
+
+
 class Stream:
     """One direction of one call leg: audio clips and links to other streams.
 
@@ -53,12 +90,19 @@ class Stream:
     words : list of (int, tuple of Word)
         ``(start_sample, words)``: the words a clip says, times in seconds from the
         clip's start (read by :mod:`recsim.sim.words`).
+    codec : str
+        PCMU, PCMA or L16: every rendered sample passes through it (G.711 is applied
+        sample by sample, so any cut of the stream gives the same samples).
+    floor : Floor or None
+        Background / comfort noise under the clips.
     """
 
     def __init__(self) -> None:
         self.clips: list[tuple[int, np.ndarray]] = []
         self.links: list[list] = []
         self.words: list[tuple[int, tuple[Word, ...]]] = []
+        self.codec = "L16"
+        self.floor: Floor | None = None
 
     def add(self, start: int, samples: np.ndarray, words: tuple[Word, ...] = ()) -> None:
         """Place ``samples`` ((n,) int16) from sample ``start`` on (mixed with others),
@@ -81,7 +125,8 @@ class Stream:
 
     def render(self, a: int, b: int) -> np.ndarray:
         """The audio of samples ``[a, b)``: ``(b - a,)`` int16, clips summed with
-        saturation, digital silence where nothing plays."""
+        saturation, digital silence where nothing plays; then the floor noise and the
+        stream's codec."""
         n = max(0, b - a)
         parts: list[tuple[int, np.ndarray]] = []
         for s, c in self.clips:
@@ -92,14 +137,28 @@ class Stream:
             lo, hi = max(a, s), min(b, e)
             if lo < hi:
                 parts.append((lo - a, src.render(lo, hi)))
-        if not parts:
+        if self.floor is not None:
+            out = self._with_floor(a, n, parts)
+        elif not parts:
             return np.zeros(n, dtype=np.int16)
-        if len(parts) == 1:
+        elif len(parts) == 1:
             out = np.zeros(n, dtype=np.int16)
             off, p = parts[0]
             out[off : off + p.shape[0]] = p
-            return out
-        acc = np.zeros(n, dtype=np.int32)
+        else:
+            acc = np.zeros(n, dtype=np.int32)
+            for off, p in parts:
+                acc[off : off + p.shape[0]] += p
+            out = to_int16(acc)
+        return out if self.codec == "L16" else g711_roundtrip(out, self.codec)
+
+    def _with_floor(self, a: int, n: int, parts: list[tuple[int, np.ndarray]]) -> np.ndarray:
+        assert self.floor is not None
+        acc = np.zeros(n, dtype=np.float64)
+        covered = np.zeros(n, dtype=bool) if self.floor.comfort_dbov is not None else None
         for off, p in parts:
             acc[off : off + p.shape[0]] += p
-        return to_int16(acc)
+            if covered is not None:
+                covered[off : off + p.shape[0]] = True
+        self.floor.add_to(acc, a, covered)
+        return to_int16(acc, scale=1.0)

@@ -1,13 +1,15 @@
 """``<Dial>`` and its nouns (``<Number>``, ``<Client>``, ``<Conference>``) -> :class:`Dial`.
 
 An invalid ``record`` is a debugger warning 13217 (do-not-record is used); every other
-invalid value is a TwimlError.
+invalid value is a TwimlError. ``ringTone`` takes the country codes of
+:data:`recsim.audio.progress.COUNTRY_CODES` (absent: the dialed number's country).
 """
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+from recsim.audio.progress import COUNTRY_CODES
 from recsim.twiml._common import (
     CB_ATTRS,
     METHODS,
@@ -48,9 +50,11 @@ def parse_dial(ctx: Ctx, el: ET.Element, path: str) -> Dial:
     check_attrs(ctx, el, path, (
         "action", "method", "timeout", "timeLimit", "record", "recordingTrack", "trim", "callerId",
         "recordingStatusCallback", "recordingStatusCallbackMethod", "recordingStatusCallbackEvent",
-        "recordingConfigurationId"))
+        "recordingConfigurationId", "ringTone"))
     a = el.attrib
     kw: dict[str, object] = {}
+    if "ringTone" in a:
+        kw["ring_tone"] = choice(ctx, path, "ringTone", a["ringTone"], COUNTRY_CODES)
     targets = _targets(ctx, el, path, kw)
     if not targets and "conference" not in kw:
         raise ctx.error(path, "<Dial> needs a number, a <Number>, a <Client> or a <Conference>")

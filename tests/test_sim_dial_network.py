@@ -1,0 +1,161 @@
+"""Call progress and the telephone network in the simulator: ringback in
+record-from-ringing recordings, <Dial ringTone>, Dial outcomes, leg codecs, seeded
+impairments (docs/semantics.md, "Telephone network")."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from simkit import build, silence, tone, wav
+from test_audio_progress import bursts, goertzel_share
+
+from recsim import RunResult, run
+from recsim.audio import g711_decode, g711_roundtrip
+from recsim.errors import ScenarioError
+from recsim.sim.simulation import Simulation
+
+PCMU_VALUES = set(g711_decode(np.arange(256, dtype=np.uint8), "PCMU").tolist())
+UK = [(0, 3200), (4800, 8000), (24000, 27200), (28800, 32000)]  # 0.4 on 0.2 off 0.4 on 2.0 off
+DIAL = ("<Response><Dial record='record-from-ringing-dual' action='https://app/after'{attrs}>"
+        "<Number>{target}</Number></Dial></Response>")
+
+
+def _dial(tmp_path: Path, *, network: dict[str, Any] | None = None, attrs: str = "", target: str = "+14155550200",
+          callee: dict[str, Any] | None = None, caller_extra: dict[str, Any] | None = None,
+          seed: int = 7) -> RunResult:
+    party = {"audio": wav(tmp_path, "agent.wav", tone(2.0, freq=700.0)), "answer_delay_s": 4.0,
+             "hangup_after_s": 3.0}
+    party.update(callee or {})
+    caller = {"audio": wav(tmp_path, "caller.wav", silence(4.5), tone(1.5, freq=300.0, amp=6000.0))}
+    caller.update(caller_extra or {})
+    rest: dict[str, Any] = {"parties": {"+14155550100": caller, target: party}, "seed": seed}
+    if network is not None:
+        rest["network"] = network
+    return run(build(tmp_path, [{"from": "+14155550100", "to": "+14155550999",
+                                 "twiml": DIAL.format(attrs=attrs, target=target)}], **rest))
+
+
+def _dbfs(x: np.ndarray) -> float:
+    return 20 * math.log10(max(1e-9, float(np.sqrt(np.mean(x.astype(np.float64) ** 2)))) / 32768)
+
+
+def test_ringback_fills_channel_2_of_record_from_ringing_dual(tmp_path: Path) -> None:
+    """Answered after 4 s: the first 4 s of channel 2 (outbound of the parent, what the
+    caller hears) are the US ringback (440 + 480 Hz, 2 s on 4 s off) above -30 dBFS RMS,
+    through PCMU; channel 1 (the caller) is silent meanwhile."""
+    res = _dial(tmp_path, network={"codecs": True, "ringback": True})
+    (r,) = res.recordings
+    assert r.samples is not None and r.channels == 2
+    ring = r.samples[:32000, 1]
+    assert _dbfs(ring) > -30.0
+    assert [(a, b) for a, b in bursts(ring)] == [(0, 16000)]
+    assert goertzel_share(ring[:16000], 440.0) > 0.45 and goertzel_share(ring[:16000], 480.0) > 0.45
+    assert set(np.unique(r.samples).tolist()) <= PCMU_VALUES
+    assert not r.samples[:32000, 0].any()
+
+
+def test_ringback_off_by_switch_keeps_silence(tmp_path: Path) -> None:
+    """Without network.ringback the ringing span of channel 2 is digital silence."""
+    (r,) = _dial(tmp_path).recordings
+    assert r.samples is not None and not r.samples[:32000, 1].any()
+
+
+@pytest.mark.parametrize(("attrs", "target", "cadence"), [
+    (" ringTone='uk'", "+14155550200", UK),
+    ("", "+4420712345", UK),  # automatic: the number's country
+    (" ringTone='de'", "+14155550200", [(0, 8000)]),
+])
+def test_ring_tone_country(tmp_path: Path, attrs: str, target: str, cadence: list[tuple[int, int]]) -> None:
+    """<Dial ringTone> picks the country's cadence; absent, the dialed number's country."""
+    (r,) = _dial(tmp_path, network={"ringback": True}, attrs=attrs, target=target).recordings
+    assert r.samples is not None
+    assert bursts(r.samples[:32000, 1]) == cadence
+
+
+def test_invalid_ring_tone_is_a_scenario_error(tmp_path: Path) -> None:
+    """An unknown ringTone names the attribute and the allowed countries."""
+    with pytest.raises(ScenarioError, match=r"ringTone='xx' is not allowed; allowed values: at, au"):
+        _dial(tmp_path, attrs=" ringTone='xx'")
+
+
+@pytest.mark.parametrize(("callee", "status", "ring_s", "ringback"), [
+    ({"dial_outcome": "busy", "answer_delay_s": 1.5}, "busy", 1.5, False),
+    ({"dial_outcome": "failed", "answer_delay_s": 0.5}, "failed", 0.5, False),
+    ({"answer_delay_s": 40.0}, "no-answer", 30.0, True),
+])
+def test_dial_outcomes(tmp_path: Path, callee: dict[str, Any], status: str, ring_s: float, ringback: bool) -> None:
+    """busy / failed after answer_delay_s without ringback, no-answer after timeout (30 s)
+    with ringback: the action gets DialCallStatus, the child's DialCallSid and
+    DialCallDuration 0; the record-from-ringing recording spans the ringing."""
+    res = _dial(tmp_path, network={"ringback": True}, callee=callee)
+    (action,) = [e for e in res.events_of("twiml-request") if e.url == "https://app/after"]
+    p = action.parameters
+    assert p["DialCallStatus"] == status and p["DialCallDuration"] == "0"
+    assert p["DialCallSid"].startswith("CA") and p["DialCallSid"] != p["CallSid"]
+    assert action.time == ring_s
+    recs = res.recordings
+    if ring_s >= 1.0:
+        (r,) = recs
+        assert r.untrimmed_s == ring_s
+        assert r.samples is not None and bool(r.samples[:, 1].any()) is ringback
+    else:
+        assert [x.status for x in recs] == ["absent"]
+
+
+def test_client_legs_are_linear_and_codec_overrides(tmp_path: Path) -> None:
+    """client: identities keep linear samples; a party's codec (PCMA) overrides PCMU."""
+    (r,) = _dial(tmp_path, network={"codecs": True}, target="client:agent").recordings
+    assert r.samples is not None
+    agent = r.samples[32000:48000, 1]
+    np.testing.assert_array_equal(agent, g711_roundtrip(tone(2.0, freq=700.0)[:16000], "PCMU"))  # parent's codec
+    (r2,) = _dial(tmp_path, network={"codecs": True}, caller_extra={"codec": "PCMA"}).recordings
+    assert r2.samples is not None
+    caller = r2.samples[36000:48000, 0]
+    np.testing.assert_array_equal(caller, g711_roundtrip(tone(1.5, freq=300.0, amp=6000.0)[:12000], "PCMA"))
+
+
+def test_impairments_are_seeded_and_off_keeps_bytes(tmp_path: Path) -> None:
+    """Same seed, same bytes; another seed, other losses; a clean network changes
+    nothing at all; lost packets are concealed spans of the leg, not silence."""
+    lossy = {"codecs": True, "loss_rate": 0.2, "mean_burst_packets": 2.0}
+    a, b = _dial(tmp_path, network=lossy), _dial(tmp_path, network=lossy)
+    c = _dial(tmp_path, network=lossy, seed=8)
+    (ra,), (rb,), (rc,) = a.recordings, b.recordings, c.recordings
+    assert ra.samples is not None and rb.samples is not None and rc.samples is not None
+    np.testing.assert_array_equal(ra.samples, rb.samples)
+    assert not np.array_equal(ra.samples, rc.samples)
+    (plain,) = _dial(tmp_path).recordings
+    (clean,) = _dial(tmp_path, network={"preset": "clean"}).recordings
+    assert plain.samples is not None and clean.samples is not None
+    np.testing.assert_array_equal(plain.samples, clean.samples)
+    (ideal,) = _dial(tmp_path, network={"codecs": True}).recordings
+    assert ideal.samples is not None
+    assert not np.array_equal(ideal.samples, ra.samples)
+
+
+def test_long_loss_becomes_no_media_and_spans_are_recorded(tmp_path: Path) -> None:
+    """Lost runs of at least outage_s become no-media spans of the leg (the recording
+    is shorter than the time spent by exactly their recorded part); every lost run is
+    in ``leg.lost``, the concealed ones over the party's audio in ``leg.concealed``."""
+    net = {"loss_rate": 0.3, "mean_burst_packets": 30.0, "outage_s": 0.2}
+    party = {"audio": wav(tmp_path, "caller.wav", silence(4.5), tone(1.5, freq=300.0, amp=6000.0)), "network": net}
+    scenario = build(tmp_path, [{"from": "+14155550100", "to": "+14155550999",
+                                 "twiml": DIAL.format(attrs="", target="+14155550200")}],
+                     parties={"+14155550100": party,
+                              "+14155550200": {"audio": wav(tmp_path, "a.wav", tone(2.0)), "answer_delay_s": 4.0,
+                                               "hangup_after_s": 3.0}})
+    sim = Simulation(scenario)
+    sim.run()
+    leg = sim.calls[0].parent
+    assert leg.lost and all(b > a for a, b in leg.lost)
+    outages = [s for s in leg.lost if s[1] - s[0] >= 0.2 - 1e-9]
+    assert outages and sorted(leg.no_media) == sorted(outages)
+    assert all(any(a <= c0 and c1 <= b for a, b in leg.lost) for c0, c1 in leg.concealed)
+    (rec,) = sim.calls[0].recordings
+    assert rec.assembly is not None
+    inside = sum(max(0.0, min(b, 7.0) - max(a, 0.0)) for a, b in outages)
+    assert rec.assembly.no_media == round(inside * 8000)
