@@ -30,7 +30,8 @@ from matplotlib.patches import Patch
 from recsim.audio import SAMPLE_RATE
 from recsim.report.spans import KINDS, MARK_KINDS, SPAN_KINDS, timeline_spans
 
-__all__ = ["COLORS", "DBFS_TICKS", "PlotData", "plot_data", "plot_recording", "plot_summary", "read_timelines"]
+__all__ = ["COLORS", "DBFS_TICKS", "PlotData", "plot_data", "plot_recording", "plot_summary", "read_timelines",
+           "summary_figure"]
 
 #: Colour of each span and mark kind (the report's, :data:`recsim.report.spans.KINDS`).
 COLORS = {k.key: k.color for k in (*SPAN_KINDS, *MARK_KINDS)}
@@ -167,21 +168,21 @@ def plot_recording(samples: np.ndarray, tl: dict[str, Any], path: str | Path, *,
     return d
 
 
-def plot_summary(recordings: list[dict[str, Any]], path: str | Path) -> dict[str, list[float]]:
-    """Durations by source (histogram) and absent recordings (bar) of a run or batch,
-    under a title with the counts; a panel without data is left out.
+def summary_figure(recordings: list[dict[str, Any]]) -> tuple[Any, dict[str, list[float]]]:
+    """The figure of :func:`plot_summary` (not saved; close it with
+    ``matplotlib.pyplot.close``) and its data.
 
     Parameters
     ----------
     recordings : list of dict
         Recording resources (``recordings.json``).
-    path : str or Path
-        PNG to write (replaced if it exists).
 
     Returns
     -------
-    dict
-        Durations (s) per source, and ``absent``: [count].
+    (matplotlib.figure.Figure, dict)
+        The figure: a histogram of durations (s) by source when any recording
+        completed, a bar of absent recordings when any is absent, a title with the
+        counts. The dict: durations (s) per source, and ``absent``: [count].
     """
     by_source: dict[str, list[float]] = defaultdict(list)
     absent = 0
@@ -212,9 +213,30 @@ def plot_summary(recordings: list[dict[str, Any]], path: str | Path) -> dict[str
     fig.suptitle(f"{len(recordings)} recording{'s' if len(recordings) != 1 else ''}: {done} completed, "
                  f"{absent} absent", fontsize=11)
     fig.tight_layout()
+    return fig, {**by_source, "absent": [float(absent)]}
+
+
+def plot_summary(recordings: list[dict[str, Any]], path: str | Path) -> dict[str, list[float]]:
+    """Durations by source (histogram) and absent recordings (bar) of a run or batch,
+    under a title with the counts; a panel without data is left out
+    (:func:`summary_figure`).
+
+    Parameters
+    ----------
+    recordings : list of dict
+        Recording resources (``recordings.json``).
+    path : str or Path
+        PNG to write (replaced if it exists).
+
+    Returns
+    -------
+    dict
+        Durations (s) per source, and ``absent``: [count].
+    """
+    fig, data = summary_figure(recordings)
     fig.savefig(path)
     plt.close(fig)
-    return {**by_source, "absent": [float(absent)]}
+    return data
 
 
 def read_timelines(out_dir: str | Path) -> dict[str, dict[str, Any]]:

@@ -68,3 +68,55 @@ def test_summary_plot_and_cli(tmp_path: Path) -> None:
     sid = recs[0]["sid"]
     assert main(["plot", str(tmp_path / "media" / f"{sid}.wav"), "--png", str(tmp_path / "one.png")]) == 0
     assert mpimg.imread(tmp_path / "one.png").shape[1] == 1400
+
+
+def _legend_texts(fig: object) -> list[str]:
+    return [t.get_text() for leg in fig.legends for t in leg.get_texts()]  # type: ignore[attr-defined]
+
+
+def test_recording_plot_has_a_legend_dbfs_axis_and_title(tmp_path: Path) -> None:
+    """The payment example (a pause with skip, two callbacks): the legend names the audio
+    and exactly the kinds drawn, with the report's names; each channel's axis says dBFS
+    and its ticks are levels in dBFS; the title names the recording and the call."""
+    from recsim.plots import DBFS_TICKS
+    from recsim.report import KINDS
+    from recsim.scenario import load_scenario
+
+    res = run(load_scenario(Path(__file__).resolve().parents[1] / "examples" / "payment_pause_skip.yaml"),
+              out_dir=tmp_path / "out")
+    (r,) = res.recordings
+    assert r.samples is not None
+    tl = read_timelines(tmp_path / "out")[r.sid]
+    d = plot_recording(r.samples, tl, tmp_path / "r.png")
+    assert d.legend == ["audio", KINDS["paused-skip"].name, KINDS["callback"].name]
+    assert d.ylabels == ["inbound (channel 1)\nlevel (dBFS)", "outbound (channel 2)\nlevel (dBFS)"]
+    assert r.sid in d.title and tl["call_sid"] in d.title and "DialVerb" in d.title
+    assert DBFS_TICKS[10 ** (-6 / 20)] == "-6" and DBFS_TICKS[1.0] == "0"  # full scale is 0 dBFS
+    img = mpimg.imread(tmp_path / "r.png")
+    assert img.shape[1] == 1400
+
+
+def test_summary_figure_leaves_out_empty_panels() -> None:
+    """No absent recording: one panel (the histogram) with its axis labels and a legend
+    of sources; with absent ones, a second panel; nothing completed: no histogram bars
+    and a note; the title gives the counts."""
+    import matplotlib.pyplot as plt
+
+    from recsim.plots import summary_figure
+
+    done = [{"status": "completed", "source": s, "duration": "3", "recsim_duration_s": d}
+            for s, d in (("RecordVerb", 3.2), ("DialVerb", 9.5), ("DialVerb", 7.0))]
+    fig, data = summary_figure(done)
+    (ax,) = fig.axes
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("duration (s)", "recordings")
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["RecordVerb", "DialVerb"]
+    assert fig.get_suptitle() == "3 recordings: 3 completed, 0 absent"
+    assert data == {"RecordVerb": [3.2], "DialVerb": [9.5, 7.0], "absent": [0.0]}
+    plt.close(fig)
+    fig, _ = summary_figure([*done, {"status": "absent", "source": "RecordVerb", "duration": "0"}])
+    assert [a.get_title() for a in fig.axes] == ["durations of completed recordings", "absent recordings"]
+    assert fig.axes[1].patches[0].get_height() == 1
+    plt.close(fig)
+    fig, data = summary_figure([{"status": "absent", "source": "RecordVerb", "duration": "0"}])
+    assert [a.get_title() for a in fig.axes] == ["absent recordings"] and data == {"absent": [1.0]}
+    plt.close(fig)
