@@ -28,7 +28,8 @@ from pydantic import Field
 
 from recsim.scenario.fields import WireModel
 
-__all__ = ["PRESETS", "Impairments", "NetworkSpec", "ScenarioNetwork", "resolve_impairments", "unset"]
+__all__ = ["DEFAULT_NETWORK", "PRESETS", "Impairments", "NetworkSpec", "ScenarioNetwork", "resolve_impairments",
+           "unset"]
 
 
 def unset(value: object) -> bool:
@@ -125,6 +126,10 @@ class ScenarioNetwork(NetworkSpec):
 
     codecs: bool = False
     ringback: bool = False
+
+
+#: The network of a scenario that sets none.
+DEFAULT_NETWORK = ScenarioNetwork()
 
 
 def resolve_impairments(*levels: NetworkSpec | None) -> Impairments:

@@ -18,6 +18,7 @@ import simpy
 from recsim.audio import SAMPLE_RATE, country_of_number, ringback
 from recsim.errors import SimulationError
 from recsim.scenario import PartySpec
+from recsim.scenario.network import DEFAULT_NETWORK
 from recsim.sim.call import Call
 from recsim.sim.checks import dial_element
 from recsim.sim.conference import OPEN
@@ -129,8 +130,7 @@ def _ring(cx: Context, call: Call, verb: Dial, party: PartySpec, target: str) ->
     if party.dial_outcome != "answer":
         yield k.env.timeout(ring_s)
         return party.dial_outcome
-    net = k.scenario.network
-    if net is not None and net.ringback and ring_s > 0:
+    if (k.scenario.network or DEFAULT_NETWORK).ringback and ring_s > 0:
         country = verb.ring_tone or country_of_number(target)
         k.platform_audio(call.parent, float(k.env.now), ringback(country, ring_s))
     yield k.env.timeout(ring_s)

@@ -261,12 +261,7 @@ class Kernel:
     def attach_network(self, call: Call, leg: Leg, address: str) -> None:
         """Give a new leg of ``call`` (the party at ``address``) its codec and network
         path from the scenario's ``network`` settings (:func:`recsim.sim.network.attach`)."""
-        if self.scenario.network is not None or call.spec.network is not None or self._party_network(address):
-            attach(self.scenario, call.index, call.spec, leg, address, len(call.legs) - 1, float(self.env.now))
-
-    def _party_network(self, address: str) -> bool:
-        party = self.party(address)
-        return party is not None and party.network is not None
+        attach(self.scenario, call.index, call.spec, leg, address, len(call.legs) - 1, float(self.env.now))
 
     def hangup(self, call: Call, leg: Leg) -> None:
         """The party of ``leg`` hangs up now (a parent hangup interrupts the TwiML)."""

@@ -17,7 +17,7 @@ from recsim.audio.conceal import conceal, lost_sample_runs
 from recsim.audio.line import NOISE_BANK_SAMPLES, NOMINAL_SPEECH_DBOV, band_filter, noise_bank
 from recsim.audio.loss import PACKET_SAMPLES, PacketFate, loss_runs
 from recsim.scenario import CallSpec, Scenario
-from recsim.scenario.network import Impairments, resolve_impairments
+from recsim.scenario.network import DEFAULT_NETWORK, Impairments, resolve_impairments
 from recsim.sim.leg import Leg
 from recsim.sim.media import Floor
 
@@ -130,9 +130,9 @@ def attach(scenario: Scenario, call_index: int, call_spec: CallSpec, leg: Leg, a
     at : float
         Simulated seconds: the leg's first packet.
     """
-    net = scenario.network
+    net = scenario.network or DEFAULT_NETWORK
     party = scenario.parties.get(address)
-    if net is not None and net.codecs:
+    if net.codecs:
         codec = party.codec if party is not None and party.codec else default_codec(address)
         leg.codec = leg.inbound.codec = leg.outbound.codec = codec
     imp = resolve_impairments(party.network if party is not None else None, call_spec.network, net)
