@@ -22,6 +22,8 @@ from recsim.sim.callbacks import API_VERSION, rfc2822
 
 __all__ = ["CallMeta", "call_json", "call_status", "nested_recording", "recording_view"]
 
+#: Fields of the account-level Recording that the nested (call / conference) ones lack.
+_ACCOUNT_ONLY = ("subresource_uris", "media_url")
 #: Statuses of a recording that is not finished: duration and price unknown yet.
 _LIVE = ("in-progress", "paused", "stopped", "processing")
 
@@ -131,11 +133,11 @@ def nested_recording(resource: dict[str, Any], owner_path: str) -> dict[str, Any
     dict
         ``uri`` under the nested path, ``track`` (inbound, outbound, both: the
         ``recsim_track`` extension) added for a call recording, in-progress fields as
-        :func:`recording_view`.
+        :func:`recording_view`; without ``subresource_uris`` and ``media_url``, which
+        the nested schemas do not have.
     """
-    out = recording_view(resource)
-    uri = f"/{API_VERSION}/Accounts/{resource['account_sid']}/{owner_path}Recordings/{resource['sid']}.json"
-    out = dict(out, uri=uri)
+    out = {k: v for k, v in recording_view(resource).items() if k not in _ACCOUNT_ONLY}
+    out["uri"] = f"/{API_VERSION}/Accounts/{resource['account_sid']}/{owner_path}Recordings/{resource['sid']}.json"
     if owner_path.startswith("Calls/"):
         out["track"] = resource.get("recsim_track")
     return out

@@ -5,8 +5,9 @@ by name, each name followed by its value)); for GET the parameters are in the UR
 nothing is appended. So ``twilio.request_validator.RequestValidator(token).validate(url,
 params, signature)`` accepts them.
 
-Status callbacks are delivered by a background thread with a timeout and bounded
-retries; a failing webhook is logged and never loses a recording. TwiML requests
+Each request carries an ``I-Twilio-Idempotency-Token`` unique to it and repeated
+unchanged on its retries. Status callbacks are delivered by a background thread with a
+timeout and bounded retries; a failing webhook is logged and never loses a recording. TwiML requests
 (voice URL, ``<Record>`` action, ``<Redirect>``) are made synchronously, because the
 call waits for their answer.
 """
@@ -18,6 +19,7 @@ import hashlib
 import hmac
 import logging
 import queue
+import secrets
 import threading
 from typing import Any
 from urllib.parse import urlencode
@@ -26,9 +28,15 @@ import httpx
 
 from recsim.sim.callbacks import Event
 
-__all__ = ["WebhookSender", "sign"]
+__all__ = ["WebhookSender", "idempotency_token", "sign"]
 
 log = logging.getLogger("recsim.webhooks")
+
+
+def idempotency_token() -> str:
+    """A new ``I-Twilio-Idempotency-Token``: unique per webhook request, sent unchanged on
+    each retry of that request (so an app can drop a retried duplicate)."""
+    return secrets.token_hex(16)
 
 
 def sign(token: str, url: str, params: dict[str, str] | None) -> str:
@@ -64,9 +72,11 @@ class WebhookSender:
         self._thread = threading.Thread(target=self._run, name="recsim-webhooks", daemon=True)
         self._thread.start()
 
-    def _request(self, account_sid: str, url: str, method: str, params: dict[str, str]) -> httpx.Response:
+    def _request(self, account_sid: str, url: str, method: str, params: dict[str, str],
+                 idempotency: str | None = None) -> httpx.Response:
         token = self.tokens[account_sid]
-        headers = {"User-Agent": "TwilioProxy/1.1 (recsim)", "I-Twilio-Idempotency-Token": ""}
+        headers = {"User-Agent": "TwilioProxy/1.1 (recsim)",
+                   "I-Twilio-Idempotency-Token": idempotency or idempotency_token()}
         if method == "GET":
             full = url + ("&" if "?" in url else "?") + urlencode(params) if params else url
             headers["X-Twilio-Signature"] = sign(token, full, None)
@@ -102,9 +112,10 @@ class WebhookSender:
     def _deliver(self, account_sid: str, event: Event) -> None:
         assert event.url is not None
         last = ""
+        idempotency = idempotency_token()  # the same on every retry of this callback
         for _ in range(1 + self.retries):
             try:
-                r = self._request(account_sid, event.url, event.method or "POST", event.parameters)
+                r = self._request(account_sid, event.url, event.method or "POST", event.parameters, idempotency)
                 if r.status_code < 500:
                     self.delivered.append((event.url, r.status_code))
                     return
