@@ -15,7 +15,6 @@ from servers import UvicornThread
 
 from recsim.scenario import load_scenario
 from recsim.server import build
-from recsim.server.console import console_router
 
 sync_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = "/usr/bin/chromium"
@@ -32,8 +31,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, str]
     app, backend, sender = build(accounts={ACCOUNT: TOKEN}, scenario=None, db=":memory:",
                                  media_dir=tmp_path_factory.mktemp("media"), clock="manual",
                                  webhook_timeout_s=0.2, webhook_retries=0)
-    if not any(getattr(r, "path", None) == "/console" for r in app.routes):  # until app.py mounts it
-        app.include_router(console_router())
     backend.on_event = None  # keep the events, send no callbacks to app.example.com
     backend.load(load_scenario(ROOT / "examples" / "payment_pause_skip.yaml"))
     with UvicornThread(app) as srv:
