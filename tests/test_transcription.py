@@ -118,7 +118,7 @@ def test_engines_by_name(tmp_path: Path) -> None:
 
 
 def test_pocketsphinx_is_deterministic_on_speech(fixtures_dir: Path) -> None:
-    """The default engine runs offline on a speech fixture and gives the same text twice."""
+    """The PocketSphinx engine runs offline on a speech fixture and gives the same text twice."""
     pytest.importorskip("pocketsphinx")
     x = load_audio(fixtures_dir / "caller.wav")
     engine = PocketSphinxEngine()

@@ -47,7 +47,8 @@ class Account(WireModel):
     finish_on_key_tail_loss_s : float
         Audio lost before a finishOnKey press (001: "approximately the one second").
     transcription_engine : str
-        ``pocketsphinx`` or ``package.module:Factory`` (recsim.transcription).
+        ``reference`` (the captured words, the default), ``pocketsphinx`` or
+        ``package.module:Factory`` (recsim.transcription).
     word_error_rate : float
         The ``reference`` engine's seeded word error rate, 0 to 1 (0: the captured words exactly).
     transcription_delay_s : float
@@ -67,7 +68,7 @@ class Account(WireModel):
     processing_delay_s: Seconds = 2.0
     finish_on_key_tail_loss_s: Seconds = 0.0
     dual_channel_conference_recording: bool = False
-    transcription_engine: str = "pocketsphinx"
+    transcription_engine: str = "reference"
     word_error_rate: float = Field(default=0.0, ge=0, le=1, allow_inf_nan=False, exclude_if=lambda v: v == 0.0)
     transcription_delay_s: Seconds = 5.0
 
