@@ -50,17 +50,30 @@ def _start(trim: str = "do-not-trim", extra: str = "", pause_s: int = 20) -> str
 
 
 def test_reference_engine_reproduces_the_fixture_text_exactly(tmp_path: Path) -> None:
-    """A <Record> of the whole voicemail message: TranscriptionText is the fixture's known
-    text, word for word (WER 0)."""
+    """A <Record> of the whole voicemail message with the default engine (reference):
+    TranscriptionText is the fixture's known text, word for word (WER 0)."""
     known = json.loads((FIX / "voicemail.words.json").read_text())["text"]
     twiml = '<Response><Record playBeep="false" timeout="5" transcribe="true" maxLength="60"/><Hangup/></Response>'
     sc = build(tmp_path, [{"from": "+1500", "to": "+1600", "twiml": twiml}],
-               parties={"+1500": {"audio": [{"file": str(FIX / "voicemail.wav"), "at": 1.0}]}},
-               account={"transcription_engine": "reference"})
+               parties={"+1500": {"audio": [{"file": str(FIX / "voicemail.wav"), "at": 1.0}]}})
+    assert sc.account.transcription_engine == "reference"
     (t,) = run(sc).transcriptions
     assert t["status"] == "completed"
     assert t["transcription_text"] == known
     assert word_error_rate(known, t["transcription_text"]) == 0.0
+
+
+def test_account_word_error_rate_makes_seeded_imperfect_text(tmp_path: Path) -> None:
+    """account.word_error_rate 0.3: the text differs from the known words, the same way
+    on every run (seeded by the scenario seed and the RecordingSid)."""
+    known = json.loads((FIX / "voicemail.words.json").read_text())["text"]
+    twiml = '<Response><Record playBeep="false" timeout="5" transcribe="true" maxLength="60"/><Hangup/></Response>'
+    sc = build(tmp_path, [{"from": "+1500", "to": "+1600", "twiml": twiml}],
+               parties={"+1500": {"audio": [{"file": str(FIX / "voicemail.wav"), "at": 1.0}]}},
+               account={"word_error_rate": 0.3})
+    (a,), (b,) = run(sc).transcriptions, run(sc).transcriptions
+    assert a["transcription_text"] == b["transcription_text"]
+    assert 0.1 < word_error_rate(known, a["transcription_text"]) < 0.5
 
 
 def test_pause_skip_removes_exactly_the_words_spoken_during_it(tmp_path: Path) -> None:
