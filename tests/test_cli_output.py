@@ -79,6 +79,8 @@ def test_warnings_are_summarised_at_the_end(warned: str, tmp_path: Path, capsys:
     assert len([x for x in out.splitlines() if x.startswith("  13611 at")]) == 4 and "more" not in out
     assert main(["-q", "run", warned, "--out", str(tmp_path / "b"), "--plot", "--report"]) == 0
     assert capsys.readouterr() == ("", "")
+    assert main(["run", warned, "--out", str(tmp_path / "b"), "--report", "-q"]) == 0  # the same run goes on
+    assert capsys.readouterr() == ("", "")
     assert (tmp_path / "b" / "plots" / "summary.png").is_file() and (tmp_path / "b" / "report.html").is_file()
 
 
