@@ -60,7 +60,7 @@ __all__ = [
 MANIFEST = "recsim-run.json"
 #: Files and folders a run writes at the top of its folder (besides media/ and plots/).
 _OUTPUT_FILES = ("recordings.json", "events.jsonl", "timelines.jsonl", "transcriptions.json", "summary.json",
-                 "recordings.parquet", "events.parquet", "report.html", MANIFEST)
+                 "recordings.parquet", "events.parquet", "report.html", "words.jsonl", MANIFEST)
 _OUTPUT_DIRS = ("media", "plots", ".shards", ".staging")
 _OUTPUT_SUFFIXES = {"media": (".wav", ".mp3"), "plots": (".png",)}
 #: What each identity field is called in messages.

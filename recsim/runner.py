@@ -18,7 +18,7 @@ Outputs of a run with ``out_dir`` (README "Outputs"):
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -65,6 +65,10 @@ class RecordingResult:
         ``(n,)`` or ``(n, 2)`` int16 at 8000 Hz (None when not kept).
     resource : dict
         The Recording resource JSON.
+    accounting : dict
+        Sample counts (span, skipped, no_media, trimmed, samples).
+    words : list of dict
+        The words it captured (``words.jsonl`` rows, :mod:`recsim.outputs.words`).
     """
 
     sid: str
@@ -82,6 +86,7 @@ class RecordingResult:
     samples: np.ndarray | None
     resource: dict[str, Any]
     accounting: dict[str, int]
+    words: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -106,6 +111,17 @@ class RunResult:
             if r.sid == sid:
                 return r
         raise KeyError(f"no recording {sid!r} in this run")
+
+    def words(self, recording_sid: str) -> list[dict[str, Any]]:
+        """The words recording ``recording_sid`` captured, as ``words.jsonl`` has them
+        (channel, track, word, start and end in seconds of the recording's media).
+
+        Raises
+        ------
+        KeyError
+            No such recording.
+        """
+        return self.recording(recording_sid).words
 
     def of_call(self, index: int) -> list[RecordingResult]:
         """Recordings of scenario call ``index``, in creation order."""
@@ -230,4 +246,5 @@ def _result(row: dict[str, Any], samples: np.ndarray | None) -> RecordingResult:
         sid=row["sid"], call_sid=row["call_sid"], call_index=row["call_index"], source=row["source"],
         status=row["status"], track=row["track"], channels=row["channels"], duration=row["duration"],
         duration_s=row["duration_s"], untrimmed_s=row["untrimmed_s"], start_time=row["start"],
-        error_code=row["error_code"], samples=samples, resource=row["resource"], accounting=row["accounting"])
+        error_code=row["error_code"], samples=samples, resource=row["resource"], accounting=row["accounting"],
+        words=row.get("words", []))

@@ -48,73 +48,75 @@ def run_batch(scenario: Scenario, out_dir: str | Path, *, workers: int = 1, form
         Validated (for example a traffic scenario of thousands of calls).
     out_dir : str or Path
         A local folder or an fsspec URL (``s3://bucket/prefix``, ``gs://``, ``abfs://``,
-        ``memory://``, ``file://``; ``recsim[s3]``): the run files, media/,
-        summary.json and ``.shards/`` (finished shards). New, empty or holding this
-        same run (:mod:`recsim.runfolder`): a second run skips finished shards (resume)
-        after checking their fingerprints, streams and media.
-    workers : int
-        Worker processes on this machine (1: in this process); at least 1.
+        ``memory://``, ``file://``; ``recsim[s3]``): run files, media/, summary.json,
+        ``.shards/``. New, empty or holding this same run (:mod:`recsim.runfolder`): a
+        second run skips finished shards (resume) after checking them.
+    workers, shard_calls : int
+        Worker processes on this machine (1: in this process); calls per shard (memory
+        is bounded by a shard's calls in flight). Each at least 1.
     formats : iterable of {"wav", "mp3"}
-    shard_calls : int
-        Calls per shard (memory is bounded by a shard's calls in flight); at least 1.
-    dask_address, dask_client
-        Run the shards on a Dask cluster (``recsim[dask]``) instead.
-    progress : callable, optional
-        ``progress(shards_done, shards_total)``.
+    dask_address, dask_client, progress
+        Run the shards on a Dask cluster (``recsim[dask]``); ``progress(done, total)``.
     overwrite : bool
         Replace the outputs of another run in ``out_dir`` (only files recsim wrote).
     media : bool
-        False (``--media none``): every recording is still assembled (trim-silence and
-        durations need the samples) but no media file is written.
+        False (``--media none``): recordings are still assembled (trim and durations need
+        the samples) but no media file is written.
     metadata : iterable of {"json", "parquet"}
-        The run files: ``json`` (recordings.json, events.jsonl, timelines.jsonl,
-        transcriptions.json), ``parquet`` (recordings.parquet, events.parquet;
+        JSON run files, Parquet (``recordings.parquet``, ``events.parquet``;
         ``recsim[parquet]``), or both.
     storage_options : dict, optional
-        Options of the URL's fsspec file system (for example an S3 ``endpoint_url``).
-
-    Returns
-    -------
-    BatchResult
+        Options of the URL's fsspec file system (an S3 ``endpoint_url``, ...).
 
     Raises
     ------
     ScenarioError
-        Invalid formats or metadata, ``workers`` or ``shard_calls`` below 1, invalid
-        TwiML or audio.
+        Invalid formats, metadata, counts below 1, TwiML or audio.
     OutputError
         The folder holds another run or foreign files, a finished shard is corrupt, of
         another run, or lost media; the folder cannot be written.
-    ClusterError
-        The Dask scheduler cannot be reached.
-    MissingExtraError
-        ``recsim[s3]`` (a URL) or ``recsim[parquet]`` is needed and not installed.
+    ClusterError, MissingExtraError
+        No Dask scheduler answers; ``recsim[s3]`` / ``recsim[parquet]`` is missing.
     SimulationError
-        A call flow cannot continue: what this batch wrote is removed.
-    KeyboardInterrupt
-        Workers stopped, temporary files removed; finished shards kept (resume).
+        A call flow cannot continue: what this batch wrote is removed (on Ctrl-C,
+        finished shards are kept for resume).
     """
     fmts = validate_formats(formats) if media else ()
     meta = _metadata(metadata)
     _check_counts(workers=workers, shard_calls=shard_calls)
     check_scenario(scenario)  # apps, TwiML, audio, Dial targets, Play URLs, loops: before anything is written
     identity = runfolder.identity_of(scenario, fmts, {"shard_calls": shard_calls}, meta)
-    created = is_url(out_dir) or not Path(out_dir).exists()
-    out, same = runfolder.claim(out_dir, identity, overwrite=overwrite, storage_options=storage_options)
-    if not same:
-        runfolder.write_manifest(out, identity, complete=False)
-    output = ShardOutput(str(out_dir) if is_url(out_dir) else out.url, fmts, "parquet" in meta,
-                         dict(storage_options or {}))
+    created, out, output = _claim(out_dir, identity, overwrite, ShardOutput(str(out_dir), fmts, "parquet" in meta,
+                                                                            dict(storage_options or {})))
     manifests, fps, before, todo = _plan(scenario, out, output, shard_calls, identity.fingerprint)
     _undone_on_failure(out, before, created, lambda: execute(
         scenario, todo, len(manifests), workers=workers, dask_address=dask_address, dask_client=dask_client,
         progress=progress))
+    result = _merge(out, manifests, fps, len(todo), meta)
+    runfolder.write_manifest(out, identity, complete=True)
+    return result
+
+
+def _merge(out: Target, manifests: list[dict[str, Any] | None], fps: list[str], ran: int,
+           meta: tuple[str, ...]) -> BatchResult:
+    """Check the shards that just ran (their manifests, streams, media), then merge all."""
     media_now, shards_now = out.listing("media"), out.listing(".shards")
     checked = [m if m is not None else load_shard(out, k, fps[k], media_now, shards_now)
                for k, m in enumerate(manifests)]
-    result = merge(out, checked, len(checked) - len(todo), meta)
-    runfolder.write_manifest(out, identity, complete=True)
-    return result
+    return merge(out, checked, len(checked) - ran, meta)
+
+
+def _claim(out_dir: str | Path, identity: runfolder.RunIdentity, overwrite: bool,
+           output: ShardOutput) -> tuple[bool, Target, ShardOutput]:
+    """Claim the batch's folder (:func:`recsim.runfolder.claim`; a new run's manifest
+    says incomplete): whether it was created, its target, and what shards write."""
+    created = is_url(out_dir) or not Path(out_dir).exists()
+    out, same = runfolder.claim(out_dir, identity, overwrite=overwrite, storage_options=output.storage_options)
+    if not same:
+        runfolder.write_manifest(out, identity, complete=False)
+    if not is_url(out_dir):
+        output = ShardOutput(out.url, output.formats, output.parquet, output.storage_options)
+    return created, out, output
 
 
 def _metadata(metadata: Iterable[str]) -> tuple[str, ...]:

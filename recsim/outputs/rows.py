@@ -18,6 +18,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from recsim.audio import SAMPLE_RATE
+from recsim.outputs.words import word_rows
 from recsim.sim.callbacks import API_VERSION, rfc2822
 from recsim.sim.lifecycle import fetch_status
 from recsim.sim.recording import Recording, timeline
@@ -142,7 +143,8 @@ def recording_row(sim: Simulation, rec: Recording) -> dict[str, Any]:
         ``sid``, ``call_sid``, ``resource`` (:func:`recording_json`), ``source``,
         ``status``, ``track``, ``channels``, ``duration`` (whole s), ``duration_s`` and
         ``untrimmed_s`` (exact s), ``start`` (simulated s), ``error_code``,
-        ``accounting`` (sample counts) and ``timeline``. ``key``, ``call_index`` and the
+        ``accounting`` (sample counts), ``timeline`` and ``words``
+        (:func:`~recsim.outputs.words.word_rows`). ``key``, ``call_index`` and the
         timeline's callbacks are added when the simulation has ended
         (:func:`finish_rows`).
     """
@@ -165,6 +167,7 @@ def recording_row(sim: Simulation, rec: Recording) -> dict[str, Any]:
         "accounting": {"span": a.span, "skipped": a.skipped, "no_media": a.no_media, "trimmed": a.trimmed,
                        "samples": a.samples.shape[0]},
         "timeline": timeline(rec),
+        "words": word_rows(rec),
     }
 
 

@@ -7,8 +7,8 @@
   recording finishes, keeps its row, writes its media ``{RecordingSid}.{fmt}`` into a
   :class:`~recsim.outputs.target.Target` and keeps or drops its samples;
 - :func:`write_run_files` writes the metadata files of a run from canonically sorted
-  rows (README "Outputs"): ``recordings.json``, ``events.jsonl``, ``timelines.jsonl``
-  and, when any, ``transcriptions.json``.
+  rows (README "Outputs"): ``recordings.json``, ``events.jsonl``, ``timelines.jsonl``,
+  ``words.jsonl`` and, when any, ``transcriptions.json``.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ import numpy as np
 from recsim.outputs.media import encode
 from recsim.outputs.rows import Rows, finish_rows, recording_row
 from recsim.outputs.target import FolderTarget, Target
+from recsim.outputs.words import words_jsonl
 
 if TYPE_CHECKING:
     from recsim.sim.callbacks import Event
@@ -148,6 +149,8 @@ def write_run_files(target: Target | str | Path, rows: Iterable[dict[str, Any]],
                     transcriptions: Iterable[dict[str, Any]]) -> None:
     """The metadata files of a run, streamed from canonically sorted rows, events and
     transcriptions (README "Outputs"): memory does not grow with their number.
+    ``words.jsonl`` (one line per captured word, :mod:`recsim.outputs.words`) is always
+    written, empty when no recording captured a word.
 
     ``recordings.json`` is byte for byte ``json.dumps(resources, indent=2) + "\n"``;
     ``transcriptions.json`` is written only when there is at least one.
@@ -166,11 +169,13 @@ def write_run_files(target: Target | str | Path, rows: Iterable[dict[str, Any]],
         The folder is not writable or full.
     """
     out = FolderTarget(target) if isinstance(target, str | Path) else target
-    with out.open_write("recordings.json") as rec, out.open_write("timelines.jsonl") as tl:
+    with (out.open_write("recordings.json") as rec, out.open_write("timelines.jsonl") as tl,
+          out.open_write("words.jsonl") as words):
         first = True
         for r in rows:
             rec.write(_array_item(first, r["resource"]))
             tl.write((json.dumps(r["timeline"]) + "\n").encode())
+            words.write(words_jsonl(r.get("words", [])))
             first = False
         rec.write(b"[]\n" if first else b"\n]\n")
     with out.open_write("events.jsonl") as ev:
