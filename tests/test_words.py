@@ -122,7 +122,7 @@ def test_finish_on_key_cuts_at_the_word_midpoint(tmp_path: Path, key_at: float, 
     rec = next(iter(sim.recordings.values()))
     (words,) = recording_words(rec)
     assert _texts(words) == expected
-    assert words[-1].end <= rec.assembly.samples.shape[0] / 8000 + 1e-9
+    assert rec.assembly is not None and words[-1].end <= rec.assembly.samples.shape[0] / 8000 + 1e-9
 
 
 def test_max_length_cuts_at_the_word_midpoint(tmp_path: Path) -> None:

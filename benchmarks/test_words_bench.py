@@ -1,0 +1,103 @@
+"""Issue 15: what words with times and the ``reference`` engine cost the 1,000-call run.
+
+The 1,000 one-minute calls of ``benchmarks/test_sim_bench.py`` (mix.py), with the
+voicemail ``<Record>`` transcribing (``transcribe="true"``), in two variants alternated
+round by round in the same process:
+
+- ``baseline``: no words anywhere (the sources of words patched to return none, as before
+  issue 15) and a null acoustic engine (returns "" without reading the samples), so the
+  transcription resources and callbacks cost the same in both;
+- ``reference``: words on every source, the ``reference`` engine, and ``words.jsonl``
+  (:func:`recsim.outputs.words.word_rows` of every recording, encoded and written).
+
+Goal: reference / baseline < 1.05 (min wall time of each). The numbers go into
+``extra_info`` (``--benchmark-json=PATH``) and benchmarks/README.md, "Issue 15".
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from mix import minute_mix
+
+import recsim.sim.interpreter as interpreter
+import recsim.sim.kernel as kernel
+from recsim import run
+from recsim.outputs.words import word_rows, words_jsonl
+
+N_CALLS = 1000
+ROUNDS = 4
+
+
+class Null:
+    """An acoustic engine that reads nothing (the baseline's transcription cost is the
+    resources and callbacks only)."""
+
+    name = "null"
+
+    def transcribe(self, samples: Any) -> str:
+        return ""
+
+
+def _scenario() -> Any:
+    sc = minute_mix(N_CALLS)
+    apps = dict(sc.apps)
+    apps["https://app/voicemail"] = apps["https://app/voicemail"].replace("<Record ", "<Record transcribe='true' ")
+    return sc.model_copy(update={"apps": apps})
+
+
+def _once(sc: Any, out: Path, variant: str, monkeypatch: pytest.MonkeyPatch) -> tuple[float, int, int]:
+    """One run; returns (wall s, transcriptions, words)."""
+    rows: list[dict[str, Any]] = []
+    with monkeypatch.context() as m:
+        if variant == "baseline":
+            m.setattr(kernel, "clip_words", lambda *a, **k: ())
+            m.setattr(interpreter, "say_words", lambda *a, **k: ())
+            m.setattr(interpreter, "media_words", lambda *a, **k: ())
+            engine: Any = Null()
+        else:
+            engine = "reference"
+            import recsim.outputs.writer as writer
+
+            real = writer.recording_outputs
+
+            def with_words(sim: Any, rec: Any, formats: Any) -> Any:
+                rows.extend(word_rows(rec))
+                return real(sim, rec, formats)
+
+            m.setattr(writer, "recording_outputs", with_words)
+        t = time.perf_counter()
+        res = run(sc, out_dir=out, formats=("wav",), keep_samples=False, transcription_engine=engine,
+                  overwrite=True)
+        if variant == "reference":
+            (out / "words.jsonl").write_bytes(words_jsonl(rows))
+        wall = time.perf_counter() - t
+    return wall, len(res.transcriptions), len(rows)
+
+
+@pytest.mark.benchmark(group="words")
+def test_reference_engine_cost_on_1000_calls(benchmark: Any, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    sc = _scenario()
+    walls: dict[str, list[float]] = {"baseline": [], "reference": []}
+    counts: dict[str, Any] = {}
+
+    def rounds() -> None:
+        _once(sc, tmp_path / "warm", "reference", monkeypatch)
+        for _ in range(ROUNDS):
+            for variant in ("baseline", "reference"):
+                wall, n_tr, n_words = _once(sc, tmp_path / variant, variant, monkeypatch)
+                walls[variant].append(wall)
+                counts[variant] = (n_tr, n_words)
+
+    benchmark.pedantic(rounds, rounds=1, iterations=1)
+    ratio = min(walls["reference"]) / min(walls["baseline"])
+    summary = {"calls": N_CALLS, "baseline_s": walls["baseline"], "reference_s": walls["reference"],
+               "ratio_min": ratio, "transcriptions": counts["reference"][0], "words_jsonl_rows": counts["reference"][1]}
+    benchmark.extra_info.update(summary)
+    print(summary)
+    assert counts["reference"][0] == counts["baseline"][0] > 0
+    assert counts["reference"][1] > 0
