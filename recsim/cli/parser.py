@@ -49,6 +49,15 @@ def _formats(value: str) -> tuple[str, ...]:
                                          "(comma separated)") from None
 
 
+def _metadata(value: str) -> tuple[str, ...]:
+    """``--metadata json,parquet``: the metadata file sets, checked."""
+    items = tuple(dict.fromkeys(v.strip().lower() for v in value.split(",") if v.strip()))
+    bad = [v for v in items if v not in ("json", "parquet")]
+    if bad or not items:
+        raise argparse.ArgumentTypeError(f"{', '.join(bad) or 'none given'} not allowed; allowed: json, parquet")
+    return items
+
+
 def _bounded(cast: type, minimum: float, *, inclusive: bool, allowed: str) -> Any:
     """An argparse type: ``cast(value)`` finite and >= ``minimum`` (``inclusive``) or >
     ``minimum``; otherwise an error "must be {allowed} (got value)"."""
@@ -138,7 +147,9 @@ def parser() -> argparse.ArgumentParser:
 def _run_parser(sub: argparse._SubParsersAction) -> None:
     p_run = _sub(sub, "run", "simulate a scenario: recordings, metadata, callbacks")
     p_run.add_argument("scenario", nargs="?", help="scenario YAML (default: the bundled default scenario)")
-    p_run.add_argument("--out", default="recsim-out", help="output folder (default: recsim-out)")
+    p_run.add_argument("--out", default="recsim-out",
+                       help="output folder, or an fsspec URL: s3://bucket/prefix, gs://, abfs://, memory:// "
+                            "(a batch; recsim[s3]) (default: recsim-out)")
     p_run.add_argument("--format", type=_formats, default=("wav",),
                        help="media formats, comma separated: wav, mp3 (default: wav)")
     p_run.add_argument("--plot", action="store_true", help="also draw DIR/plots/{RecordingSid}.png and summary.png")
@@ -150,6 +161,10 @@ def _run_parser(sub: argparse._SubParsersAction) -> None:
                        help="calls per shard of a batch (default 200)")
     p_run.add_argument("--overwrite", action="store_true",
                        help="replace the outputs of another run in --out (only files recsim wrote are removed)")
+    p_run.add_argument("--media", choices=("files", "none"), default="files",
+                       help="none: compute every recording (trim, durations) but write no media (a batch)")
+    p_run.add_argument("--metadata", type=_metadata, default=("json",),
+                       help="metadata files, comma separated: json, parquet (recsim[parquet]) (default: json)")
 
 
 def _serve_parser(sub: argparse._SubParsersAction) -> None:
