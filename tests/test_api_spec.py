@@ -10,6 +10,7 @@ except recsim's ``recsim_*`` extension fields; the one known enum gap (source
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 import re
 from collections.abc import Iterator
@@ -220,3 +221,25 @@ def test_every_operation_answers_the_excerpts_shapes(emu: Emulator) -> None:
     assert len(every) == 26 and set(emu.validator.seen) == every
     ok = {op for op, statuses in emu.validator.seen.items() if any(s < 400 for s in statuses)}
     assert every - ok == {"FetchRecordingAddOnResult", "DeleteRecordingAddOnResult"}
+
+
+def test_the_clients_natural_date_filters_find_the_days_recordings(emu: Emulator) -> None:
+    """twilio-python sends ``date_created=date(...)`` as a full timestamp
+    (``2026-01-01T00:00:00Z``); DateCreated is by day, so the day's recordings are found;
+    ``date_created_before`` / ``_after`` include the day they name."""
+    c = emu.client
+    call = c.calls.create(to=CALLEE, from_="+15559990000", twiml="<Response><Pause length='5'/></Response>",
+                          record=True)
+    emu.advance(3700.0)  # the recording starts at 1 s and completes within the day
+    (rec,) = c.recordings.list()
+    assert rec.call_sid == call.sid and rec.status == "completed"
+    day = dt.date(2026, 1, 1)
+    assert [r.sid for r in c.recordings.list(date_created=day)] == [rec.sid]
+    assert [r.sid for r in c.recordings.list(date_created=dt.datetime(2026, 1, 1, 18, 30))] == [rec.sid]
+    assert [r.sid for r in c.recordings.list(date_created_before=day)] == [rec.sid]
+    assert [r.sid for r in c.recordings.list(date_created_after=day)] == [rec.sid]
+    assert c.recordings.list(date_created=dt.date(2026, 1, 2)) == []
+    assert c.recordings.list(date_created_before=dt.date(2025, 12, 31)) == []
+    assert c.recordings.list(date_created_after=dt.date(2026, 1, 2)) == []
+    assert [x.sid for x in c.calls.list(start_time=day)] == [call.sid]
+    assert c.calls.list(start_time_after=dt.date(2026, 1, 2)) == []

@@ -102,6 +102,14 @@ class ClockActions(BackendState):
             if failures:
                 raise failures[0]
 
+    def save_clock(self) -> None:
+        """Keep the simulated now of every account in the store (the realtime clock saves
+        about once a second; the server also saves on shutdown), so a restarted clock
+        starts at or after it."""
+        with self.lock:
+            self._save_clock()
+            self.sync_transcriptions()
+
     def run_clock(self, stop: threading.Event, tick_s: float = 0.02) -> None:
         """Tick the realtime clock every ``tick_s`` wall seconds until ``stop`` is set (the
         body of the server's clock thread); a call flow error never stops the clock."""

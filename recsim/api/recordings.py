@@ -1,6 +1,7 @@
 """Recordings actions of the emulator (moto's "models", spec 002): create, update
-(pause, resume, stop), fetch, list, delete, media, and the Transcriptions of a
-recording (:mod:`recsim.api.transcriptions`). No HTTP here: typed arguments in, resource dicts out, Twilio's errors raised.
+(pause, resume, stop), fetch, list, delete, media (the Transcriptions of a recording are
+in :mod:`recsim.api.transcriptions`). No HTTP here: typed arguments in, resource dicts
+out, Twilio's errors raised.
 
 Rows and media come from the store (:class:`recsim.store.Store`): a recording is saved
 as it changes and its media when it completes, so everything survives a restart.

@@ -93,7 +93,7 @@ def call_json(call: Call, meta: CallMeta, *, account_sid: str, epoch: dt.datetim
     start_time = rfc2822(epoch, started) if status != "queued" else None
     duration = None
     if leg.answered_at is not None and leg.ended_at is not None:
-        duration = str(int(round(leg.ended_at - leg.answered_at)))
+        duration = str(round(leg.ended_at - leg.answered_at))
     updated = max(t for t in (meta.created, meta.updated, leg.answered_at or 0.0, leg.ended_at or 0.0) if t <= now)
     uri = f"/{API_VERSION}/Accounts/{account_sid}/Calls/{leg.sid}.json"
     return {

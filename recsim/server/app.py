@@ -114,6 +114,7 @@ def _lifespan(backend: Backend, tick_s: float) -> Callable[[FastAPI], Any]:
         stop.set()
         if thread is not None:
             thread.join(timeout=1)
+        backend.save_clock()  # a restart starts at or after the time reached
 
     return lifespan
 

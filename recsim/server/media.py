@@ -45,11 +45,11 @@ def parse_range(header: str | None, size: int) -> tuple[int, int] | str | None:
         n = int(m.group(2))
         return (max(size - n, 0), size - 1) if n > 0 and size > 0 else "unsatisfiable"
     first = int(m.group(1))
+    if first >= size:
+        return "unsatisfiable"
     last = int(m.group(2)) if m.group(2) else size - 1
     if last < first:
         return None
-    if first >= size:
-        return "unsatisfiable"
     return first, min(last, size - 1)
 
 
