@@ -172,3 +172,13 @@ def test_delete_only_ended_calls(api: Api) -> None:
     assert api.list()["calls"] == []
     recs = api.http.get(f"{V1}/Recordings.json", params={"CallSid": call["sid"]}, auth=AUTH).json()["recordings"]
     assert [r["status"] for r in recs] == ["completed"]
+
+
+def test_redirect_during_record_is_refused_not_hung_up(api: Api) -> None:
+    """A redirect while <Record> runs is refused (400 20001 naming the verb), and the call
+    and its recording go on: recsim's <Record> would take it as a hangup."""
+    call = api.create(twiml="<Response><Record timeout='0' maxLength='20' playBeep='false'/></Response>")
+    api.backend.advance(3.0)
+    r = api.update(call["sid"], Twiml=LONG)
+    assert (r.status_code, r.json()["code"]) == (400, 20001) and "<Record>" in r.json()["message"]
+    assert api.fetch(call["sid"])["status"] == "in-progress"
