@@ -111,7 +111,7 @@ def _syllables(token: str) -> int:
 
 def align_words(x: np.ndarray, text: str) -> list[dict[str, object]]:
     """Word timings of ``text`` spoken in ``x`` ((n,) int16 at 8 kHz): module docstring."""
-    phrases = [p.split() for p in re.split(r"(?<=[,.?!;])\s+|\s+/\s+", text.strip()) if p.split()]
+    phrases = [p.split() for p in re.split(r"\s+/\s+|(?<=[,.?!;])\s+", text.strip()) if p.split()]
     runs = _speech_runs(x)
     gaps = sorted(((runs[i + 1][0] - runs[i][1], i) for i in range(len(runs) - 1)), reverse=True)
     cuts = sorted(i for _, i in gaps[: len(phrases) - 1])

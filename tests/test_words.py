@@ -172,3 +172,19 @@ def test_say_words_are_on_the_outbound_track(tmp_path: Path) -> None:
     (words,) = recording_words(rec)
     assert _texts(words) == ["Your", "call", "may", "be", "recorded."]
     assert words[0].start == 0.0 and words[-1].end == pytest.approx(2.0)
+
+
+def test_payment_example_pause_skip_removes_the_card_number() -> None:
+    """examples/payment_pause_skip.yaml pauses with skip over 26.5-32.5 s while the caller
+    (audio from 2.0 s) reads the card number: channel 1 keeps every other word of the
+    caller's fixture, in order, and not one word of the card number sentence."""
+    from recsim import load_scenario
+
+    sim = Simulation(load_scenario(FIX.parent.parent / "examples" / "payment_pause_skip.yaml"))
+    sim.run()
+    (rec,) = sim.recordings.values()
+    ch1, _ = recording_words(rec)
+    spoken = load_transcript(FIX / "conversation_caller.words.json")
+    gone = [w.text for w in spoken if 26.5 <= w.mid + 2.0 < 32.5]
+    assert gone == "Sure. It is four one one one, two two two two, three three three three.".split()
+    assert _texts(ch1) == [w.text for w in spoken if not 26.5 <= w.mid + 2.0 < 32.5]

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -131,3 +132,21 @@ def test_word_error_rate_counts_edits() -> None:
     assert word_error_rate("Hello, Dana.", "hello dana") == 0.0  # case and punctuation are not words
     assert word_error_rate("a b c d", "a x c") == 0.5  # one substitution, one deletion
     assert word_error_rate("a b", "a b c d") == 1.0  # two insertions
+
+
+@pytest.mark.parametrize("name", ["caller", "agent", "voicemail", "conversation_caller", "conversation_agent"])
+def test_fixture_sidecars_say_the_known_text_in_time_order(name: str) -> None:
+    """Each speech fixture's sidecar has the words of its known text (turn separators
+    aside), in time order, inside the file."""
+    import json
+
+    from recsim.audio import load_audio
+    from recsim.transcription import normalize
+
+    fix = Path(__file__).resolve().parent.parent / "fixtures" / "audio"
+    doc = json.loads((fix / f"{name}.words.json").read_text())
+    words = load_transcript(fix / f"{name}.words.json")
+    assert [w.text for w in words] == [t for t in doc["text"].split() if t != "/"]
+    assert normalize(doc["text"]) == normalize(" ".join(w.text for w in words))
+    seconds = load_audio(fix / f"{name}.wav").shape[0] / 8000
+    assert all(a.end <= b.start for a, b in itertools.pairwise(words)) and words[-1].end <= seconds
