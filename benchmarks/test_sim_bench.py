@@ -20,6 +20,7 @@ import pytest
 from mix import minute_mix
 
 from recsim import run
+from recsim.scenario.network import ScenarioNetwork
 
 N_CALLS = 1000
 #: Where the audio core is called from ("module:name"), before and after the issue-12
@@ -50,9 +51,8 @@ def _instrument(monkeypatch: pytest.MonkeyPatch, wrap: Any) -> list[str]:
     return done
 
 
-@pytest.mark.benchmark(group="sim")
-def test_sim_1000_minute_calls(benchmark, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
-    scenario = minute_mix(N_CALLS)
+def _measure(benchmark, scenario, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    """Run ``scenario`` (1,000 one-minute calls) 3 rounds; return the summary."""
     audio_time = [0.0]
 
     def timed(fn):  # type: ignore[no-untyped-def]
@@ -93,3 +93,28 @@ def test_sim_1000_minute_calls(benchmark, tmp_path: Path, monkeypatch: pytest.Mo
     }
     benchmark.extra_info.update(summary)
     assert results["recordings"] == N_CALLS
+    return summary
+
+
+@pytest.mark.benchmark(group="sim")
+def test_sim_1000_minute_calls(benchmark, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    _measure(benchmark, minute_mix(N_CALLS), tmp_path, monkeypatch)
+
+
+#: Issue 13: the clean network (no codec, no ringback) beside PCMU on every leg with 3 %
+#: Gilbert-Elliott loss (mean burst 3 packets) and G.711 Appendix I concealment.
+NETWORKS = {
+    "clean": {"codecs": False, "ringback": False},
+    "pcmu_bursty_loss_3pct_plc": {"codecs": True, "ringback": True, "loss_rate": 0.03, "mean_burst_packets": 3.0,
+                                  "concealment": "g711-plc"},
+}
+
+
+@pytest.mark.benchmark(group="sim-network")
+@pytest.mark.parametrize("network", list(NETWORKS))
+def test_sim_1000_minute_calls_network(benchmark, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+                                       network: str) -> None:
+    scenario = minute_mix(N_CALLS).model_copy(update={"network": ScenarioNetwork(**NETWORKS[network])})
+    summary = _measure(benchmark, scenario, tmp_path, monkeypatch)
+    benchmark.extra_info["network"] = network
+    assert summary["recordings"] == N_CALLS

@@ -18,7 +18,6 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from recsim.audio.convert import to_int16
 from recsim.audio.loss import PACKET_SAMPLES
 from recsim.errors import InvalidAudioError
 
@@ -46,8 +45,8 @@ def _pitch(y: np.ndarray, a: int) -> int:
         num = 0.0
         den = 1e-9
         for i in range(a - _WIN, a):
-            v = y[i - p]
-            num += y[i] * v
+            v = float(y[i - p])
+            num += float(y[i]) * v
             den += v * v
         score = num / np.sqrt(den)
         if score > best:
@@ -56,31 +55,38 @@ def _pitch(y: np.ndarray, a: int) -> int:
 
 
 @njit(cache=True, nogil=True)
+def _put(y: np.ndarray, i: int, v: float) -> None:
+    """Store ``v`` rounded half to even and saturated to int16 (recsim's to_int16 rule)."""
+    r = np.rint(v)
+    y[i] = 32767 if r > 32767.0 else (-32768 if r < -32768.0 else int(r))
+
+
+@njit(cache=True, nogil=True)
 def _plc(y: np.ndarray, runs: np.ndarray) -> None:
-    """Conceal the sample runs ``[a, b)`` of ``y`` (float64) in place, in order."""
+    """Conceal the sample runs ``[a, b)`` of ``y`` (int16) in place, in order."""
     n = y.shape[0]
     for r in range(runs.shape[0]):
         a, b = runs[r, 0], runs[r, 1]
         if a < _PMAX + _WIN + 1:
-            y[a:b] = 0.0
+            y[a:b] = 0
             continue
         p = _pitch(y, a)
         q = max(1, p // 4)
         for i in range(q):
             w = (i + 0.5) / q
-            y[a - q + i] = (1.0 - w) * y[a - q + i] + w * y[a - q + i - p]
+            _put(y, a - q + i, (1.0 - w) * float(y[a - q + i]) + w * float(y[a - q + i - p]))
         base = a - p
         for k in range(b - a):
-            y[a + k] = _gain(k) * y[base + (k % p)]
+            _put(y, a + k, _gain(k) * float(y[base + (k % p)]))
         if b >= n:
             continue
         e = min(80, q + 32 * max(0, (b - a) // 80 - 1), n - b)
         length = b - a
         for j in range(e):
             k = length + j
-            c = _gain(k) * y[base + (k % p)]
+            c = _gain(k) * float(y[base + (k % p)])
             w = (j + 0.5) / e
-            y[b + j] = (1.0 - w) * c + w * y[b + j]
+            _put(y, b + j, (1.0 - w) * c + w * float(y[b + j]))
 
 
 def lost_sample_runs(lost: np.ndarray, n: int, *, first: int = 0) -> np.ndarray:
@@ -139,11 +145,10 @@ def conceal(x: np.ndarray, lost: np.ndarray, *, first: int = 0, mode: str = "g71
     runs = lost_sample_runs(lost, n, first=first)
     if runs.shape[0] == 0:
         return x
+    y = x.copy()
     if mode == "silence":
-        y = x.copy()
         for a, b in runs:
             y[a:b] = 0
-        return y
-    yf = x.astype(np.float64)
-    _plc(yf, runs)
-    return to_int16(yf, scale=1.0)
+    else:
+        _plc(y, runs)
+    return y

