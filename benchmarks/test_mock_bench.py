@@ -1,7 +1,9 @@
 """Issue 11: README's ``recsim serve`` flow (one call, a dual recording, pause with skip,
 resume with Twilio.CURRENT, stop, fetch, WAV download) in-process with
 ``recsim.mock_twilio`` versus the same flow against ``recsim serve`` on loopback, in the
-same run. Goals: in-process at least 20x faster, and under 50 ms per flow.
+same run. Goals: in-process at least 20x faster, and under 50 ms per flow. A third
+benchmark answers the same client calls from canned responses: the floor that the
+twilio client and requests/httpx set for any in-process mock.
 
 Run: ``python -m pytest benchmarks/test_mock_bench.py --benchmark-enable
 --benchmark-json=PATH`` (the ratio is in ``extra_info`` of the in-process benchmark).
@@ -81,6 +83,37 @@ def test_flow_against_recsim_serve_on_loopback(benchmark: Any, tmp_path: Path) -
     _times["loopback"] = benchmark.stats.stats.median if benchmark.stats else 0.0
 
 
+def _canned(http: httpx.Client) -> None:
+    """The same calls answered by canned responses (``responses`` and ``respx``, no
+    platform): what the twilio client, requests and httpx cost by themselves."""
+    import responses
+    import respx
+
+    base = f"https://api.twilio.com/2010-04-01/Accounts/{AC}"
+    ca, re_ = "CA" + "1" * 32, "RE" + "2" * 32
+    done = {"sid": re_, "status": "completed", "duration": "9", "channels": 2,
+            "uri": f"/2010-04-01/Accounts/{AC}/Recordings/{re_}.json"}
+    wav = b"\0" * (44 + 9 * 8000 * 2 * 2)
+    with responses.RequestsMock() as mock, respx.mock:
+        mock.add("POST", f"{base}/Calls.json", json={"sid": ca}, status=201)
+        mock.add("POST", f"{base}/Calls/{ca}/Recordings.json", json={"sid": re_}, status=201)
+        mock.add("POST", f"{base}/Calls/{ca}/Recordings/{re_}.json", json={"sid": re_})
+        mock.add("POST", f"{base}/Calls/{ca}/Recordings/Twilio.CURRENT.json", json={"sid": re_})
+        mock.add("POST", f"{base}/Calls/{ca}/Recordings/{re_}.json", json={"sid": re_})
+        mock.add("GET", f"{base}/Recordings/{re_}.json", json=done)
+        respx.get(f"{base}/Recordings/{re_}.wav").mock(return_value=httpx.Response(200, content=wav))
+        flow(Client(AC, TOKEN), lambda s: None, lambda path: http.get("https://api.twilio.com" + path).content,
+             "https://my-app.example/voice")
+
+
+@pytest.mark.benchmark(group="mock")
+def test_flow_client_floor(benchmark: Any) -> None:
+    """The floor of any in-process mock: the flow's client calls against canned answers."""
+    with httpx.Client() as http:
+        benchmark.pedantic(_canned, args=(http,), rounds=30, iterations=1, warmup_rounds=2)
+    _times["floor"] = benchmark.stats.stats.median if benchmark.stats else 0.0
+
+
 @pytest.mark.benchmark(group="mock")
 def test_flow_in_process(benchmark: Any) -> None:
     """recsim.mock_twilio: platform created, flow run and platform closed, per round. The
@@ -92,3 +125,5 @@ def test_flow_in_process(benchmark: Any) -> None:
     benchmark.extra_info["median_ms"] = round(median * 1000, 2)
     if _times.get("loopback") and median:
         benchmark.extra_info["speedup_vs_loopback"] = round(_times["loopback"] / median, 1)
+    if _times.get("floor") and median:
+        benchmark.extra_info["times_client_floor"] = round(median / _times["floor"], 1)
