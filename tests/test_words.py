@@ -188,3 +188,19 @@ def test_payment_example_pause_skip_removes_the_card_number() -> None:
     gone = [w.text for w in spoken if 26.5 <= w.mid + 2.0 < 32.5]
     assert gone == "Sure. It is four one one one, two two two two, three three three three.".split()
     assert _texts(ch1) == [w.text for w in spoken if not 26.5 <= w.mid + 2.0 < 32.5]
+
+
+def test_words_jsonl_on_disk_is_result_words(tmp_path: Path) -> None:
+    """recsim run writes words.jsonl: one line per captured word, equal to
+    RunResult.words(sid), for a dual <Dial> recording of the conversation fixtures."""
+    twiml = "<Response><Start><Recording trim='do-not-trim'/></Start><Dial><Number>+1700</Number></Dial></Response>"
+    sc = build(tmp_path, [{"from": "+1500", "to": "+1600", "twiml": twiml}],
+               parties={"+1500": {"audio": str(FIX / "conversation_caller.wav")},
+                        "+1700": {"audio": str(FIX / "conversation_agent.wav"), "answer_delay_s": 0}})
+    res = run(sc, out_dir=tmp_path / "out")
+    (r,) = res.recordings
+    lines = [json.loads(x) for x in (tmp_path / "out" / "words.jsonl").read_text().splitlines()]
+    caller, agent = (_texts(load_transcript(FIX / f"conversation_{w}.words.json")) for w in ("caller", "agent"))
+    assert lines == res.words(r.sid) and len(lines) == len(caller) + len(agent) == 41 + 54
+    assert [x["word"] for x in lines if x["channel"] == 1] == caller
+    assert [x["word"] for x in lines if x["channel"] == 2] == agent
