@@ -16,6 +16,7 @@ from test_audio_progress import bursts, goertzel_share
 from recsim import RunResult, run
 from recsim.audio import g711_decode, g711_roundtrip
 from recsim.errors import ScenarioError
+from recsim.sim.recording import timeline
 from recsim.sim.simulation import Simulation
 
 PCMU_VALUES = set(g711_decode(np.arange(256, dtype=np.uint8), "PCMU").tolist())
@@ -159,3 +160,16 @@ def test_long_loss_becomes_no_media_and_spans_are_recorded(tmp_path: Path) -> No
     assert rec.assembly is not None
     inside = sum(max(0.0, min(b, 7.0) - max(a, 0.0)) for a, b in outages)
     assert rec.assembly.no_media == round(inside * 8000)
+    tl = timeline(rec)
+    assert tl["lost_packets"] == [[a, b] for a, b in leg.lost if a < 7.0]
+    assert tl["concealed"] == [[a, b] for a, b in leg.concealed]
+
+
+def test_timeline_has_no_network_keys_without_a_network(tmp_path: Path) -> None:
+    """Without impairments the timeline keeps its keys (outputs unchanged)."""
+    scenario = build(tmp_path, [{"from": "+14155550100", "to": "+1", "twiml": "<Response><Record/></Response>"}],
+                     parties={"+14155550100": {"audio": wav(tmp_path, "c.wav", tone(2.0))}})
+    sim = Simulation(scenario)
+    sim.run()
+    recs = sim.calls[0].recordings
+    assert recs and all("lost_packets" not in timeline(r) and "concealed" not in timeline(r) for r in recs)

@@ -218,7 +218,8 @@ def timeline(rec: Recording) -> dict[str, object]:
         ``paused-silence`` (these make the untrimmed samples, in order); ``skipped``:
         paused-with-skip spans; ``no_media``: spans removed for missing RTP; ``trim``:
         ``[start, stop]`` sample bounds kept of the untrimmed samples; ``dtmf``, ``beep``
-        and ``end_reason`` (``<Record>``); times in simulated seconds.
+        and ``end_reason`` (``<Record>``); with a network path, ``lost_packets`` and
+        ``concealed`` spans of the recorded leg; times in simulated seconds.
     """
     holes = sorted((to_sample(a), to_sample(b)) for a, b in rec.leg.no_media)
     pieces: list[list[object]] = []
@@ -243,10 +244,14 @@ def timeline(rec: Recording) -> dict[str, object]:
     if a is not None:
         trim = [a.trim_start, a.trim_start + a.untrimmed - a.trimmed]
     stop = rec.stopped_at if rec.stopped_at is not None else rec.start
-    return {
+    out = {
         "sid": rec.sid, "call_sid": rec.leg.sid, "source": str(rec.options.source), "channels": rec.options.n_channels,
         "start": rec.start, "stop": stop, "pieces": pieces, "skipped": skipped, "no_media": gaps, "trim": trim,
         "dtmf": [[t, k] for t, k in rec.leg.dtmf if rec.start <= t <= stop],
         "beep": [rec.start - 0.25, rec.start] if rec.options.source is Source.RECORD_VERB and rec.beep else None,
         "end_reason": rec.end_reason,
     }
+    if rec.leg.line is not None:  # a network path (recsim.sim.network): lost and concealed packets
+        out["lost_packets"] = [[a, b] for a, b in rec.leg.lost if b > rec.start and a < stop]
+        out["concealed"] = [[a, b] for a, b in rec.leg.concealed if b > rec.start and a < stop]
+    return out
