@@ -173,3 +173,15 @@ def test_timeline_has_no_network_keys_without_a_network(tmp_path: Path) -> None:
     sim.run()
     recs = sim.calls[0].recordings
     assert recs and all("lost_packets" not in timeline(r) and "concealed" not in timeline(r) for r in recs)
+
+
+def test_noise_floor_and_comfort_noise(tmp_path: Path) -> None:
+    """snr_db 30: noise 30 dB under -26 dBov (-59 dBFS RMS) under the whole caller track;
+    comfort noise at -60 dBov only where the caller's clip does not play (after 6 s)."""
+    (r,) = _dial(tmp_path, caller_extra={"network": {"snr_db": 30.0}}).recordings
+    assert r.samples is not None
+    assert _dbfs(r.samples[:32000, 0]) == pytest.approx(-56.0 - 3.01, abs=0.5)
+    (c,) = _dial(tmp_path, caller_extra={"network": {"comfort_noise_dbov": -60.0}}).recordings
+    assert c.samples is not None
+    assert not c.samples[:32000, 0].any()
+    assert _dbfs(c.samples[48000:56000, 0]) == pytest.approx(-60.0 - 3.01, abs=0.5)
