@@ -77,6 +77,8 @@ def test_warnings_are_summarised_at_the_end(warned: str, tmp_path: Path, capsys:
     assert main(["run", warned, "--out", str(tmp_path / "a"), "-v"]) == 0
     out = capsys.readouterr().out
     assert len([x for x in out.splitlines() if x.startswith("  13611 at")]) == 4 and "more" not in out
+    kinds = {e["kind"] for e in events}
+    assert "debugger-warning x5" in out and all(k in out.split("events by kind: ")[1] for k in kinds)
     assert main(["-q", "run", warned, "--out", str(tmp_path / "b"), "--plot", "--report"]) == 0
     assert capsys.readouterr() == ("", "")
     assert main(["run", warned, "--out", str(tmp_path / "b"), "--report", "-q"]) == 0  # the same run goes on

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections import Counter
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -48,7 +49,11 @@ def report(out: Path, console: Console, html: str | None = None) -> None:
 
 
 def warn_summary(console: Console, events: list[dict[str, Any]], verbose: bool) -> None:
-    """The warnings of a run's events, summarised (all of them with ``-v``)."""
+    """The warnings of a run's events, summarised (all of them with ``-v``, and the
+    count of events by kind)."""
+    if verbose and events:
+        kinds = Counter(e["kind"] for e in events)
+        console.print("events by kind: " + ", ".join(f"{k} x{n}" for k, n in sorted(kinds.items())), highlight=False)
     print_warnings(console, warnings_of(events), first=10**9 if verbose else 3)
 
 
