@@ -76,6 +76,9 @@ def test_warnings_and_summary_of_a_run(tmp_path: Path) -> None:
     assert s["by_source"] == {r["source"]: 1 for r in recs} and s["by_channels"] == {"1": 1, "2": 1}
     assert s["total_s"] == pytest.approx(sum(r["recsim_duration_s"] for r in recs), abs=1e-3)
     assert [r["media"] for r in data["rows"]] == [f"media/{r['sid']}.wav" for r in recs]
+    mp3 = tmp_path / "mp3"
+    run(load_scenario(ROOT / "examples" / "conference.yaml"), out_dir=mp3, keep_samples=False, formats=("mp3",))
+    assert [r["media"] for r in report_data(mp3)["rows"]] == [f"media/{r['sid']}.mp3" for r in recs]
     for call_sid, evs in data["events"].items():
         assert [e["time"] for e in evs] == sorted(e["time"] for e in evs) and all(
             e.get("call_sid", "") == call_sid for e in evs)

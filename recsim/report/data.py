@@ -57,7 +57,8 @@ def warnings_of(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def rows_of(recordings: list[dict[str, Any]], media: set[str]) -> list[dict[str, Any]]:
-    """One table row per recording resource; ``media`` is the set of WAV file names found."""
+    """One table row per recording resource; ``media`` is the set of media file names
+    found in ``media/`` (the WAV is linked, else the MP3)."""
     rows = []
     for r in recordings:
         dur = r.get("recsim_duration_s")
@@ -66,7 +67,8 @@ def rows_of(recordings: list[dict[str, Any]], media: set[str]) -> list[dict[str,
                      "track": r.get("recsim_track"), "duration": int(r.get("duration") or 0),
                      "duration_s": float(dur) if dur is not None else float(r.get("duration") or 0),
                      "start_time": r.get("start_time"),
-                     "media": f"media/{r['sid']}.wav" if f"{r['sid']}.wav" in media else None})
+                     "media": next((f"media/{r['sid']}.{ext}" for ext in ("wav", "mp3")
+                                    if f"{r['sid']}.{ext}" in media), None)})
     return rows
 
 
@@ -126,7 +128,7 @@ def report_data(run_dir: str | Path) -> dict[str, Any]:
     events = [json.loads(line) for line in _read(out / "events.jsonl").splitlines() if line.strip()]
     tl_path = out / "timelines.jsonl"
     tls = [json.loads(x) for x in tl_path.read_text().splitlines() if x.strip()] if tl_path.is_file() else []
-    media = {p.name for p in (out / "media").glob("*.wav")} if (out / "media").is_dir() else set()
+    media = {p.name for p in (out / "media").iterdir()} if (out / "media").is_dir() else set()
     rows = rows_of(recordings, media)
     warnings = warnings_of(events)
     by_call: dict[str, list[dict[str, Any]]] = {}
