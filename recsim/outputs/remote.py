@@ -223,8 +223,8 @@ class FsspecTarget:
         with contextlib.suppress(FileNotFoundError):
             self.fs.rm(self._path(sub), recursive=True)
 
-    def child(self, sub: str) -> FsspecTarget:
-        """The target of the prefix ``{url}/{sub}``."""
+    def child(self, sub: str, *, scratch: bool = False) -> FsspecTarget:
+        """The target of the prefix ``{url}/{sub}`` (objects are always whole)."""
         return FsspecTarget(f"{self.url}/{sub}", self.storage_options)
 
     def __repr__(self) -> str:

@@ -180,8 +180,9 @@ class Target(Protocol):
         """Remove the folder ``sub`` and everything in it (missing is fine)."""
         ...
 
-    def child(self, sub: str) -> Target:
-        """The target of the folder ``sub`` inside this one."""
+    def child(self, sub: str, *, scratch: bool = False) -> Target:
+        """The target of the folder ``sub`` inside this one; ``scratch``: a temporary
+        folder whose files need not appear whole (see :class:`FolderTarget`)."""
         ...
 
 
@@ -192,23 +193,35 @@ class FolderTarget:
     ----------
     root : str or Path
         The folder (it and the sub-folders of the names must exist before writing).
+    scratch : bool
+        A scratch folder whose files are renamed into place later, or removed with it
+        on failure (a shard's staging folder): :meth:`write` then writes in place,
+        without a ``.part`` file and a second rename.
     """
 
     renames = True
 
-    def __init__(self, root: str | Path) -> None:
+    def __init__(self, root: str | Path, *, scratch: bool = False) -> None:
         self.root = Path(root)
         self.url = str(self.root)
+        self.scratch = scratch
 
     def write(self, name: str, data: bytes) -> None:
-        """Write ``root/name`` whole (:func:`atomic_write`).
+        """Write ``root/name`` whole (:func:`atomic_write`; in place in a scratch folder).
 
         Raises
         ------
         OutputError
             Not writable, full, or the name is a folder.
         """
-        atomic_write(self.root / name, data)
+        if not self.scratch:
+            atomic_write(self.root / name, data)
+            return
+        try:
+            with open(self.root / name, "wb") as f:
+                f.write(data)
+        except OSError as exc:
+            raise OutputError(f"{self.root / name}: cannot write ({_reason(exc)})") from None
 
     @contextmanager
     def open_write(self, name: str) -> Iterator[IO[bytes]]:
@@ -320,9 +333,9 @@ class FolderTarget:
         """``rm -rf root/sub``."""
         shutil.rmtree(self.root / sub, ignore_errors=True)
 
-    def child(self, sub: str) -> FolderTarget:
-        """``FolderTarget(root/sub)``."""
-        return FolderTarget(self.root / sub)
+    def child(self, sub: str, *, scratch: bool = False) -> FolderTarget:
+        """``FolderTarget(root/sub)`` (``scratch``: see the class)."""
+        return FolderTarget(self.root / sub, scratch=scratch)
 
     def __repr__(self) -> str:
         return f"FolderTarget({str(self.root)!r})"

@@ -1,0 +1,178 @@
+"""Issue 14 benchmarks (group scale), every ratio measured side by side in one run:
+
+1. ``examples/traffic.yaml``, 10,000 one-minute calls, WAV, 2 worker processes, against
+   a floor: 2 processes writing the same number of files of the same sizes (the bytes
+   recsim wrote) with plain ``open/write``. Goal: recsim within 2x of the floor.
+2. ``--media none`` (every recording assembled, nothing written but metadata) with 2
+   workers on 10,000 and 100,000 calls: x real time (simulated call seconds / wall
+   seconds; goal >= 50,000x) and peak RSS of the parent and of the largest worker
+   (goal: parent grows < 10 % from 10k to 100k calls).
+3. 1,000 calls, WAV, 2 workers, into a local S3 server (moto's server mode on loopback,
+   through s3fs) against the same into a local folder: the ratio.
+
+The machine's load average is recorded before and after each configuration (the
+machine may be shared). Run alone, it writes ~13 GB at a time and removes it::
+
+    python -m pytest benchmarks/test_batch_scale.py --benchmark-enable -s \\
+        --benchmark-json=/tmp/scale.json
+
+``RECSIM_SCALE_CALLS`` (10000), ``RECSIM_SCALE_BIG`` (100000) and ``RECSIM_SCALE_S3``
+(1000) change the sizes. The table is printed at the end and kept in ``extra_info``.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing as mp
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+N_CALLS = int(os.environ.get("RECSIM_SCALE_CALLS", "10000"))
+N_BIG = int(os.environ.get("RECSIM_SCALE_BIG", "100000"))
+N_S3 = int(os.environ.get("RECSIM_SCALE_S3", "1000"))
+SCRIPT = """
+import json, os, resource, sys, time, yaml
+from recsim import scenario_from_dict
+from recsim.batch import run_batch
+d = yaml.safe_load(open(sys.argv[1])); d["traffic"]["calls"] = int(sys.argv[2])
+sc = scenario_from_dict(d, base_dir=sys.argv[1].rsplit("/", 1)[0], expand=False)
+opts = json.loads(sys.argv[5])
+t = time.perf_counter()
+r = run_batch(sc, sys.argv[3], workers=2, formats=("wav",), media=sys.argv[4] != "none", **opts)
+wall = time.perf_counter() - t
+print(json.dumps({"wall_s": wall, "recordings": r.recordings, "recorded_audio_s": r.recorded_audio_s,
+                  "parent_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "worker_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
+"""
+
+
+def _load() -> float:
+    return round(os.getloadavg()[0], 2)
+
+
+def _recsim(n: int, out: str, media: str = "wav", opts: dict[str, Any] | None = None) -> dict[str, Any]:
+    before = _load()
+    p = subprocess.run([sys.executable, "-c", SCRIPT, str(ROOT / "examples" / "traffic.yaml"), str(n), out, media,
+                        json.dumps(opts or {})], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr[-3000:]
+    res = json.loads(p.stdout.strip().splitlines()[-1])
+    res.update(calls=n, x_real_time=n * 60.0 / res["wall_s"], load_before=before, load_after=_load())
+    return res
+
+
+def _write_half(args: tuple[str, list[int]]) -> None:
+    folder, sizes = args
+    block = bytes(range(256)) * (max(sizes, default=0) // 256 + 1)
+    view = memoryview(block)
+    for i, size in enumerate(sizes):
+        with open(os.path.join(folder, f"{os.getpid()}-{i}.wav"), "wb") as f:
+            f.write(view[:size])
+
+
+def _floor(sizes: list[int], folder: Path) -> dict[str, Any]:
+    """2 processes write files of ``sizes`` (half each), plain open/write/close."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    before = _load()
+    t = time.perf_counter()
+    with mp.get_context("fork").Pool(2) as pool:
+        pool.map(_write_half, [(str(folder), sizes[0::2]), (str(folder), sizes[1::2])])
+    wall = time.perf_counter() - t
+    shutil.rmtree(folder, ignore_errors=True)
+    return {"wall_s": wall, "files": len(sizes), "bytes": sum(sizes), "load_before": before, "load_after": _load()}
+
+
+def _media_sizes(out: Path) -> list[int]:
+    return [p.stat().st_size for p in sorted((out / "media").iterdir())]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _s3_vs_local(tmp: Path) -> dict[str, Any]:
+    """N_S3 calls into a moto S3 server (its own process, on loopback) and to local disk."""
+    s3fs = pytest.importorskip("s3fs")
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        opts = {"key": "bench", "secret": "bench", "client_kwargs": {"endpoint_url": f"http://127.0.0.1:{port}",
+                                                                     "region_name": "eu-west-1"}}
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                s3fs.S3FileSystem(**opts, skip_instance_cache=True).mkdir("bench")
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
+        remote = _recsim(N_S3, "s3://bench/run", opts={"storage_options": opts})
+        local = _recsim(N_S3, str(tmp / "s3-local"))
+        shutil.rmtree(tmp / "s3-local", ignore_errors=True)
+    finally:
+        server.terminate()
+        server.wait(30)
+    return {"s3": remote, "local": local, "ratio_s3_over_local": remote["wall_s"] / local["wall_s"]}
+
+
+def _table(r: dict[str, Any]) -> str:
+    w, f = r["wav"], r["floor"]
+    n10, n100 = r["none_small"], r["none_big"]
+    rows = [
+        "| configuration | wall s | x real time | parent RSS MB | worker RSS MB | load before/after |",
+        "| --- | ---: | ---: | ---: | ---: | --- |",
+        f"| {w['calls']:,} calls WAV, 2 workers | {w['wall_s']:.1f} | {w['x_real_time']:,.0f} | "
+        f"{w['parent_rss_mb']:.0f} | {w['worker_rss_mb']:.0f} | {w['load_before']}/{w['load_after']} |",
+        f"| floor: 2 processes write the same {f['files']:,} files, {f['bytes'] / 1e9:.1f} GB | {f['wall_s']:.1f} |"
+        f" | | | {f['load_before']}/{f['load_after']} |",
+        f"| **recsim / floor** | **{r['ratio_wav_over_floor']:.2f}x** (goal <= 2) | | | | |",
+    ]
+    for c in (n10, n100):
+        rows.append(f"| {c['calls']:,} calls --media none, 2 workers | {c['wall_s']:.1f} | {c['x_real_time']:,.0f} |"
+                    f" {c['parent_rss_mb']:.0f} | {c['worker_rss_mb']:.0f} | {c['load_before']}/{c['load_after']} |")
+    rows.append(f"| **parent RSS growth {n10['calls']:,} -> {n100['calls']:,}** | "
+                f"**{r['parent_rss_growth_pct']:+.1f} %** (goal < 10 %) | | | | |")
+    s3 = r["s3_vs_local"]
+    for name in ("s3", "local"):
+        c = s3[name]
+        rows.append(f"| {c['calls']:,} calls WAV, 2 workers, {'S3 (moto, loopback)' if name == 's3' else 'local disk'}"
+                    f" | {c['wall_s']:.1f} | {c['x_real_time']:,.0f} | {c['parent_rss_mb']:.0f} |"
+                    f" {c['worker_rss_mb']:.0f} | {c['load_before']}/{c['load_after']} |")
+    rows.append(f"| **S3 / local disk** | **{s3['ratio_s3_over_local']:.2f}x** | | | | |")
+    return "\n".join(rows)
+
+
+@pytest.mark.benchmark(group="scale")
+def test_scale_batch_floor_media_none_and_s3(benchmark: Any, tmp_path: Path) -> None:
+    r: dict[str, Any] = {}
+
+    def all_runs() -> None:
+        out = tmp_path / "wav"
+        r["wav"] = _recsim(N_CALLS, str(out))
+        sizes = _media_sizes(out)
+        shutil.rmtree(out, ignore_errors=True)
+        r["floor"] = _floor(sizes, tmp_path / "floor")
+        r["none_small"] = _recsim(N_CALLS, str(tmp_path / "none-small"), "none")
+        r["none_big"] = _recsim(N_BIG, str(tmp_path / "none-big"), "none")
+        r["s3_vs_local"] = _s3_vs_local(tmp_path)
+
+    benchmark.pedantic(all_runs, rounds=1, iterations=1)
+    r["ratio_wav_over_floor"] = r["wav"]["wall_s"] / r["floor"]["wall_s"]
+    r["parent_rss_growth_pct"] = 100.0 * (r["none_big"]["parent_rss_mb"] / r["none_small"]["parent_rss_mb"] - 1)
+    r["table"] = _table(r)
+    benchmark.extra_info.update(r)
+    print("\n" + r["table"])
+    assert r["none_big"]["recordings"] > r["none_small"]["recordings"] > 0
