@@ -13,7 +13,7 @@ platform in-process for a test suite, :mod:`recsim.testing`) is imported on firs
 so ``import recsim`` stays light; it needs the ``mock`` extra.
 """
 
-from typing import Any
+from typing import Any as _Any
 
 from recsim._version import __version__ as __version__
 from recsim.errors import (
@@ -49,7 +49,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> _Any:
     """``recsim.mock_twilio``: :func:`recsim.testing.mock_twilio`, imported on first use.
 
     Raises
