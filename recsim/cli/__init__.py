@@ -60,6 +60,7 @@ from recsim.cli.printing import (
 )
 from recsim.cli.results import cmd_plot, cmd_report, plots, report, warn_summary
 from recsim.errors import OutputError
+from recsim.outputs import is_url
 from recsim.runner import run
 from recsim.scenario import Scenario, load_scenario
 
@@ -97,7 +98,7 @@ def _batch_warnings(out: Path) -> list[dict[str, Any]]:
 
 
 def _after(args: argparse.Namespace, console: Console, out: Path, events: list[dict[str, Any]]) -> None:
-    """The end of a run: warnings summary, then ``--plot`` and ``--report``."""
+    """The end of a run in a local folder: warnings summary, then ``--plot`` and ``--report``."""
     warn_summary(console, events, args.verbose)
     if args.plot:
         plots(out, console)
@@ -106,18 +107,20 @@ def _after(args: argparse.Namespace, console: Console, out: Path, events: list[d
 
 
 def _cmd_batch(args: argparse.Namespace, console: Console, scenario: Scenario, path: Path) -> int:
-    """``recsim run`` of a traffic scenario, or with --workers / --dask: a batch."""
-    out = Path(args.out)
+    """``recsim run`` of a traffic scenario, with --workers / --dask, to a URL, without
+    media or with parquet metadata: a batch."""
+    out: str | Path = args.out if is_url(args.out) else Path(args.out)
     fmts = args.format if "wav" in args.format else ("wav", *args.format)
     t = time.perf_counter()
     with Progress(console=console, transient=True, disable=console.quiet) as bar:
         task = bar.add_task("shards", total=len(batch.plan_shards(scenario, args.shard_calls)))
         res = batch.run_batch(scenario, out, workers=args.workers, formats=fmts, shard_calls=args.shard_calls,
-                        dask_address=args.dask, overwrite=args.overwrite,
-                        progress=lambda done, total: bar.update(task, completed=done))
+                        dask_address=args.dask, overwrite=args.overwrite, media=args.media != "none",
+                        metadata=args.metadata, progress=lambda done, total: bar.update(task, completed=done))
     elapsed = time.perf_counter() - t
     print_batch(console, res, path, out, elapsed)
-    _after(args, console, out, _batch_warnings(out) if not console.quiet else [])
+    if isinstance(out, Path):
+        _after(args, console, out, _batch_warnings(out) if not console.quiet and "json" in args.metadata else [])
     return 0
 
 
@@ -135,10 +138,16 @@ def _check_out(out: Path) -> None:
 
 def _cmd_run(args: argparse.Namespace, console: Console) -> int:
     """``recsim run``: one simulation, or a batch (:func:`_cmd_batch`)."""
-    _check_out(Path(args.out))
+    url = is_url(args.out)
+    if url and (args.plot or args.report):
+        raise OutputError(f"--out {args.out}: --plot and --report need a local folder; run to a folder, or run "
+                          "recsim report on a local copy of the outputs")
+    if not url:
+        _check_out(Path(args.out))
     path = Path(args.scenario) if args.scenario else default_scenario_path()
     scenario = load_scenario(path, expand=False)
-    if args.workers > 1 or args.dask or scenario.traffic is not None:
+    if (args.workers > 1 or args.dask or scenario.traffic is not None or url or args.media == "none"
+            or "parquet" in args.metadata):
         return _cmd_batch(args, console, scenario, path)
     out = Path(args.out)
     if args.plot and "wav" not in args.format:

@@ -50,7 +50,7 @@ def print_run(console: Console, result: RunResult, n_calls: int, elapsed: float,
         console.print(f"outputs in {result.out_dir}/: recordings.json, events.jsonl, media/")
 
 
-def print_batch(console: Console, res: BatchResult, path: Path, out: Path, elapsed: float) -> None:
+def print_batch(console: Console, res: BatchResult, path: Path, out: str | Path, elapsed: float) -> None:
     """A batch's counts by source, status, channels and absent code, durations and speed."""
     console.print(f"scenario: {path}")
     table = Table(title=f"{res.recordings} recordings from {res.calls} calls")
