@@ -101,8 +101,8 @@ def test_a_dask_batch_into_s3_writes_every_object_of_a_local_run(s3: dict[str, A
     byte for byte (media, recordings.json, events.jsonl, Parquet, shard files)."""
     url = f"s3://{BUCKET}/run1"
     kw = {"formats": ("wav", "mp3"), "shard_calls": 2, "metadata": ("json", "parquet")}
-    res = run_batch(_listed(), url, dask_client=dask_client, storage_options=s3["options"], **kw)
-    run_batch(_listed(), tmp_path / "ref", **kw)
+    res = run_batch(_listed(4), url, dask_client=dask_client, storage_options=s3["options"], **kw)
+    run_batch(_listed(4), tmp_path / "ref", **kw)
     remote, local = _remote_tree(s3["fs"], f"{BUCKET}/run1"), _local_tree(tmp_path / "ref")
     assert sorted(remote) == sorted(local)
     assert any(k.startswith("media/") and k.endswith(".wav") for k in remote)
@@ -134,7 +134,7 @@ def test_resume_on_s3_reruns_only_shards_whose_manifest_is_missing(s3: dict[str,
     fs.pipe_file(f"{BUCKET}/run2/.shards/00000.json", b"{not json")
     with pytest.raises(OutputError, match=r"00000\.json: corrupt shard file"):
         run_batch(_traffic(), url, shard_calls=2, storage_options=opts)
-    with pytest.raises(OutputError, match="another run.*scenario"):
+    with pytest.raises(OutputError, match=r"another run.*scenario"):
         run_batch(_traffic(seed=6), url, shard_calls=2, storage_options=opts)
     run_batch(_traffic(), url, shard_calls=2, storage_options=opts, overwrite=True)
     assert _remote_tree(fs, f"{BUCKET}/run2") == first
@@ -157,3 +157,19 @@ def test_object_storage_refuses_foreign_objects_and_overwrite_keeps_them() -> No
     resources = json.loads(fs.cat_file("/nomedia/recordings.json"))
     assert hashlib.sha256(json.dumps(resources).encode()).hexdigest()  # parsed, whole
     assert len(resources) == res.recordings
+
+
+def test_a_single_run_into_object_storage_writes_the_bytes_of_a_local_run(tmp_path: Path) -> None:
+    """``run(out_dir="memory://...")``: staged under the prefix, moved into place, the
+    staging objects gone; every object equals the local run's file."""
+    import fsspec
+
+    from recsim import run
+
+    res = run(_listed(3), out_dir="memory://single", formats=("wav", "mp3"))
+    run(_listed(3), out_dir=tmp_path / "ref", formats=("wav", "mp3"))
+    fs = fsspec.filesystem("memory")
+    remote = {p.split("/single/", 1)[1]: fs.cat_file(p) for p in fs.find("/single")}
+    assert remote == _local_tree(tmp_path / "ref")
+    assert not [k for k in remote if ".staging" in k or k.endswith(".part")]
+    assert res.out_dir == "memory://single" and len(res.recordings) == 3
