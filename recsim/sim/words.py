@@ -16,6 +16,8 @@ the piece and to the recording: ``0 <= start <= end <= duration``.
 
 from __future__ import annotations
 
+import numpy as np
+
 from recsim.audio import SAMPLE_RATE
 from recsim.scenario.words import Word
 from recsim.sim.media import Stream
@@ -25,20 +27,60 @@ from recsim.values import SegmentKind, Track
 __all__ = ["captured_words", "recording_words", "stream_words"]
 
 
+#: Parallel arrays of a clip's words: (the words, start s, end s), cached by the tuple.
+_ARRAYS: dict[int, tuple[tuple[Word, ...], np.ndarray, np.ndarray]] = {}
+
+
+def _arrays(words: tuple[Word, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end times (s, float64) of a clip's words, computed once per tuple (a
+    file's words are one tuple shared by every clip of it)."""
+    hit = _ARRAYS.get(id(words))
+    if hit is None or hit[0] is not words:
+        if len(_ARRAYS) >= 4096:
+            _ARRAYS.clear()
+        hit = (words, np.array([w.start for w in words]), np.array([w.end for w in words]))
+        _ARRAYS[id(words)] = hit
+    return hit[1], hit[2]
+
+
+def _gather(stream: Stream, t0: float, t1: float, texts: list[str], starts: list[np.ndarray],
+            ends: list[np.ndarray]) -> None:
+    """Append the words of ``stream`` (and its links) with midpoint in ``[t0, t1)``."""
+    for first, words in stream.words:
+        base = first / SAMPLE_RATE
+        s, e = _arrays(words)
+        mid = base + 0.5 * (s + e)
+        keep = np.flatnonzero((mid >= t0) & (mid < t1))
+        if keep.size:
+            texts.extend(words[i].text for i in keep.tolist())
+            starts.append(s[keep] + base)
+            ends.append(e[keep] + base)
+    for a, b, src in stream.links:
+        lo, hi = max(t0, a / SAMPLE_RATE), min(t1, b / SAMPLE_RATE)
+        if lo < hi:
+            _gather(src, lo, hi, texts, starts, ends)
+
+
+def _stream_arrays(stream: Stream, t0: float, t1: float) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Texts, starts and ends (simulated s) of the words of ``stream`` with midpoint in
+    ``[t0, t1)``, in time order (start, then end)."""
+    texts: list[str] = []
+    starts: list[np.ndarray] = []
+    ends: list[np.ndarray] = []
+    _gather(stream, t0, t1, texts, starts, ends)
+    if not texts:
+        return [], np.zeros(0), np.zeros(0)
+    s, e = np.concatenate(starts), np.concatenate(ends)
+    order = np.lexsort((e, s))
+    return [texts[i] for i in order.tolist()], s[order], e[order]
+
+
 def stream_words(stream: Stream, t0: float, t1: float) -> list[Word]:
     """The words on ``stream`` whose midpoint lies in ``[t0, t1)`` s of simulated time,
     its own clips' and those of the streams it links (a bridge), in time order; times in
     simulated seconds."""
-    out: list[Word] = []
-    for start, words in stream.words:
-        base = start / SAMPLE_RATE
-        out.extend(w.shifted(base) for w in words if t0 <= base + w.mid < t1)
-    for a, b, src in stream.links:
-        lo, hi = max(t0, a / SAMPLE_RATE), min(t1, b / SAMPLE_RATE)
-        if lo < hi:
-            out.extend(stream_words(src, lo, hi))
-    out.sort(key=lambda w: (w.start, w.end))
-    return out
+    texts, s, e = _stream_arrays(stream, t0, t1)
+    return [Word(t, a, b) for t, a, b in zip(texts, s.tolist(), e.tolist(), strict=True)]
 
 
 def captured_words(rec: Recording, stream: Stream) -> list[Word]:
@@ -61,13 +103,15 @@ def captured_words(rec: Recording, stream: Stream) -> list[Word]:
     for first, t0, t1 in a.pieces:
         if (t0, t1) in silence:
             continue
+        texts, s, e = _stream_arrays(stream, t0, t1)
+        if not texts:
+            continue
         at = first / SAMPLE_RATE - lead  # recording time of simulated time t0
-        for w in stream_words(stream, t0, t1):
-            if not 0.0 <= w.mid - t0 + at < duration:
-                continue
-            start = max(0.0, max(w.start, t0) - t0 + at)
-            end = min(duration, min(w.end, t1) - t0 + at)
-            out.append(Word(w.text, round(start, 6), round(end, 6)))
+        rec_mid = 0.5 * (s + e) - t0 + at
+        keep = np.flatnonzero((rec_mid >= 0.0) & (rec_mid < duration))
+        start = np.maximum(0.0, np.maximum(s[keep], t0) - t0 + at).tolist()
+        end = np.minimum(duration, np.minimum(e[keep], t1) - t0 + at).tolist()
+        out.extend(Word(texts[i], round(x, 6), round(y, 6)) for i, x, y in zip(keep.tolist(), start, end, strict=True))
     return out
 
 
