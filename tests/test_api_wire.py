@@ -19,7 +19,7 @@ from recsim.api import Backend
 from recsim.server import WebhookSender, create_app
 from recsim.server.media import parse_range
 from recsim.sim.callbacks import Event
-from recsim.store import Store
+from recsim.store import Store, StoreConflictError
 
 AC = "AC" + "5" * 32
 TOKEN = "wire"
@@ -194,3 +194,30 @@ def test_clock_persists_across_a_restart(tmp_path: Path, clock: str) -> None:
     first.store.close()
     second = _backend(tmp_path, db, clock=clock, speed=1000.0)
     assert second.now(AC) >= reached
+
+
+def test_store_id_makes_sids_repeatable_and_is_checked(tmp_path: Path) -> None:
+    """Two new stores given the same store_id issue the same SIDs (the mock's seed); an
+    existing database given another id is refused, naming both."""
+    a = Store(":memory:", tmp_path / "a", store_id="ab" * 16)
+    b = Store(":memory:", tmp_path / "b", store_id="ab" * 16)
+    assert a.store_id == b.store_id == "ab" * 16
+    assert [a.issue_sids(AC).new("CA") for _ in range(3)] == [b.issue_sids(AC).new("CA") for _ in range(3)]
+    Store(tmp_path / "s.db", tmp_path / "m", store_id="cd" * 16).close()
+    assert Store(tmp_path / "s.db", tmp_path / "m").store_id == "cd" * 16
+    with pytest.raises(StoreConflictError, match="store_id"):
+        Store(tmp_path / "s.db", tmp_path / "m", store_id="ef" * 16)
+
+
+def test_on_recording_gets_each_stored_row(tmp_path: Path) -> None:
+    """``Backend(on_recording=...)`` receives (account, row) of each finished recording,
+    after its resource is stored."""
+    rows: list[tuple[str, dict[str, Any]]] = []
+    backend = _backend(tmp_path, on_recording=lambda account, row: rows.append((account, row)))
+    http = TestClient(create_app(backend))
+    http.post(f"{V1}/Calls.json", data={"To": CALLEE, "From": "+1555", "Record": "true",
+                                        "Twiml": "<Response><Pause length='3'/></Response>"}, auth=AUTH)
+    backend.advance(10.0)
+    ((account, row),) = rows
+    assert account == AC and row["resource"]["status"] == "completed"
+    assert backend.fetch_recording(AC, row["resource"]["sid"]) == row["resource"]

@@ -52,6 +52,10 @@ class Backend(TranscriptionActions, ConfigurationActions, ClockActions):
         Receives ``(account_sid, Event)`` for each webhook to deliver.
     twiml_fetcher : callable, optional
         ``(account_sid, url, method, params) -> str | None``: fetch TwiML over HTTP.
+    on_recording : callable, optional
+        ``(account_sid, row)``: called with each finished recording's row
+        (:func:`recsim.outputs.recording_outputs`: the resource, ``words`` ...) once it
+        is stored.
 
     Raises
     ------

@@ -40,6 +40,7 @@ CLOCKS = ("manual", "realtime")
 
 OnEvent = Callable[[str, Event], None]
 TwimlFetcher = Callable[[str, str, str, dict[str, str]], str | None]
+OnRecording = Callable[[str, dict[str, Any]], None]
 
 
 class BackendState:
@@ -53,7 +54,7 @@ class BackendState:
 
     def __init__(self, store: Store, accounts: dict[str, str], *, scenario: Scenario | None = None,
                  clock: str = "manual", speed: float = 1.0, on_event: OnEvent | None = None,
-                 twiml_fetcher: TwimlFetcher | None = None) -> None:
+                 twiml_fetcher: TwimlFetcher | None = None, on_recording: OnRecording | None = None) -> None:
         if clock not in CLOCKS:
             raise ValueError(f"clock: {clock!r} is not allowed; allowed: manual, realtime")
         self.store = store
@@ -63,6 +64,7 @@ class BackendState:
         self.speed = speed
         self.on_event = on_event
         self.twiml_fetcher = twiml_fetcher
+        self.on_recording = on_recording
         self.lock = threading.RLock()
         self.events: list[tuple[str, Event]] = []
         self._wall0 = time.monotonic()
@@ -223,6 +225,8 @@ class BackendState:
             dual = encode(a.stored, "wav") if a.stored is not None else None
             self.store.write_media(rec.sid, media["wav"], dual, account_sid=account_sid)
         self._save(account_sid, rec, row["resource"])
+        if self.on_recording is not None:
+            self.on_recording(account_sid, row)
         if a is not None:  # media is on disk now: keep memory bounded
             a.drop()
 

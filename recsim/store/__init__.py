@@ -44,4 +44,11 @@ class Store(RecordingRows, MediaFiles, DocumentRows):
         SQLite file, or ``":memory:"``.
     media_dir : str or Path
         Folder of the media files (created if missing).
+    store_id : str, optional
+        The id of a new database (default: random); SIDs derive from it.
+
+    Raises
+    ------
+    StoreConflictError
+        ``store_id`` differs from the id of an existing database.
     """

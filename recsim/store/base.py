@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from recsim.sids import IssuedSidFactory
-from recsim.store.schema import SCHEMA
+from recsim.store.schema import SCHEMA, StoreConflictError
 
 __all__ = ["StoreBase"]
 
@@ -31,9 +31,18 @@ class StoreBase:
         SQLite file, or ``":memory:"``.
     media_dir : str or Path
         Folder of the media files (created if missing).
+    store_id : str, optional
+        The id of a new database (default: 32 random hex); the SIDs derive from it, so a
+        fixed one makes them repeatable run to run (the mock's ``seed``).
+
+    Raises
+    ------
+    StoreConflictError
+        ``store_id`` differs from the id of an existing database.
     """
 
-    def __init__(self, db: str | Path = ":memory:", media_dir: str | Path = "recsim-media") -> None:
+    def __init__(self, db: str | Path = ":memory:", media_dir: str | Path = "recsim-media", *,
+                 store_id: str | None = None) -> None:
         self.media_dir = Path(media_dir)
         self.media_dir.mkdir(parents=True, exist_ok=True)
         self._lock = threading.RLock()
@@ -43,11 +52,15 @@ class StoreBase:
         self._db.executescript(SCHEMA)
         with self._tx():
             self._db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('store_id', ?)",
-                             (secrets.token_hex(16),))
+                             (store_id or secrets.token_hex(16),))
             self._db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('sid_counter', 0)")
             row = self._db.execute("SELECT value FROM meta WHERE key='store_id'").fetchone()
-        #: Random id of this store, created once with its database (the SIDs derive from it).
+        #: Id of this store, created once with its database (the SIDs derive from it).
         self.store_id: str = str(row[0])
+        if store_id is not None and store_id != self.store_id:
+            self._db.close()
+            raise StoreConflictError(f"store_id: {store_id!r} was given but the database {db} has the store id "
+                                     f"{self.store_id!r}; give none (or the same) for an existing database")
 
     def close(self) -> None:
         """Close the database."""
