@@ -204,3 +204,14 @@ def test_words_jsonl_on_disk_is_result_words(tmp_path: Path) -> None:
     assert lines == res.words(r.sid) and len(lines) == len(caller) + len(agent) == 41 + 54
     assert [x["word"] for x in lines if x["channel"] == 1] == caller
     assert [x["word"] for x in lines if x["channel"] == 2] == agent
+
+
+def test_words_jsonl_lines_are_json_dumps_of_the_rows() -> None:
+    """The fast encoder writes exactly json.dumps(row) per line (escapes, floats, keys)."""
+    rows = [{"recording_sid": "RE1", "call_sid": "CA1", "channel": 1, "track": "inbound", "word": 'He"llo,\u00e9',
+             "start": 0.51, "end": 1.0},
+            {"recording_sid": "RE1", "call_sid": "CA1", "channel": 2, "track": "outbound", "word": "x",
+             "start": 1e-07, "end": 123456.123456},
+            {"recording_sid": "RE2", "call_sid": "CA1", "channel": 1, "track": "both", "word": "y", "start": 0.0,
+             "end": 2.5}]
+    assert words_jsonl(rows) == "".join(json.dumps(r) + "\n" for r in rows).encode()
