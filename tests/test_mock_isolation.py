@@ -36,6 +36,19 @@ def _flow(platform) -> tuple[str, str, str, str]:
     return platform.account_sid, call.sid, rec.sid, rec.duration
 
 
+def test_same_seed_same_sids_and_durations() -> None:
+    """Two platforms made one after the other with the same seed answer the same flow
+    with the same AccountSid, CallSid, RecordingSid and duration; another seed differs."""
+    with mock_twilio(seed=7) as platform:
+        first = _flow(platform)
+    with mock_twilio(seed=7) as platform:
+        again = _flow(platform)
+    with mock_twilio(seed=8) as platform:
+        other = _flow(platform)
+    assert first == again and first[3] == "5"
+    assert len({first[0], other[0]}) == 2 and len({first[1], other[1]}) == 2 and len({first[2], other[2]}) == 2
+
+
 def test_unseeded_platforms_never_share_a_sid() -> None:
     """Without a seed, each platform has its own account and SIDs."""
     runs = []

@@ -207,3 +207,28 @@ def test_one_platform_at_a_time() -> None:
             pass
         assert Client(platform.account_sid, platform.auth_token).calls.create(
             to=TO, from_=FROM, twiml="<Response/>").status == "queued"
+
+
+def test_words_of_a_recording_are_what_its_transcription_reads(twilio_platform: TwilioPlatform) -> None:
+    """platform.words(sid): the words the stored recording captured, in media time; the
+    reference transcription of the same <Record> reads exactly those words."""
+    twiml = ('<Response><Record maxLength="12" playBeep="false" transcribe="true" '
+             'action="https://app.example/done"/></Response>')
+
+    def app(environ, start_response):
+        start_response("200 OK", [("Content-Type", "text/xml")])
+        return [b"<Response><Hangup/></Response>" if environ["PATH_INFO"] == "/done" else twiml.encode()]
+
+    twilio_platform.route("https://app.example", app)
+    client = Client(twilio_platform.account_sid, twilio_platform.auth_token)
+    call = client.calls.create(to=TO, from_=FROM, url="https://app.example/voice")
+    twilio_platform.run_until_idle()
+    rec = client.recordings.list(call_sid=call.sid)[0]
+    words = twilio_platform.words(rec.sid)
+    assert words and {w["channel"] for w in words} == {1} and {w["recording_sid"] for w in words} == {rec.sid}
+    assert all(0 <= w["start"] < w["end"] <= float(rec.duration) + 1 for w in words)
+    assert [w["start"] for w in words] == sorted(w["start"] for w in words)
+    [tr] = client.recordings(rec.sid).transcriptions.list()
+    assert tr.transcription_text == " ".join(w["word"] for w in words)
+    with pytest.raises(KeyError, match="not a finished recording"):
+        twilio_platform.words("RE" + "0" * 32)

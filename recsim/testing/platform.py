@@ -13,7 +13,6 @@ is still busy answering).
 from __future__ import annotations
 
 import hashlib
-import inspect
 import math
 import random
 import shutil
@@ -71,14 +70,6 @@ def _app(backend: Backend, media_auth: bool) -> Any:
     return _APP
 
 
-def _store_id(rng: random.Random | None) -> dict[str, str]:
-    """The store id of a seeded platform (so its SIDs repeat run to run), if the store
-    takes one."""
-    if rng is None or "store_id" not in inspect.signature(Store).parameters:
-        return {}
-    return {"store_id": f"{rng.getrandbits(128):032x}"}
-
-
 class _NoLock:
     """The backend's lock in-process: requests are sequential by construction (a REST
     request made inside a webhook runs while ``advance`` waits for that webhook, in
@@ -133,9 +124,12 @@ class TwilioPlatform:
         self._media_dir = tempfile.mkdtemp(prefix="recsim-mock-")
         if seed is not None and scenario is not None:
             scenario = scenario.model_copy(update={"seed": seed})
-        store = Store(":memory:", self._media_dir, **_store_id(rng if seed is not None else None))
+        store = Store(":memory:", self._media_dir,
+                      store_id=f"{rng.getrandbits(128):032x}" if seed is not None else None)
+        self._words: dict[str, list[dict[str, Any]]] = {}
         self.backend = Backend(store, {self.account_sid: self.auth_token}, scenario=scenario, clock="manual",
-                               on_event=self._on_event, twiml_fetcher=self._fetch)
+                               on_event=self._on_event, twiml_fetcher=self._fetch,
+                               on_recording=lambda account, row: self._words.__setitem__(row["sid"], row["words"]))
         self.backend.lock = _NoLock()  # type: ignore[assignment]
         app = _app(self.backend, media_auth)
         self._api = InProcessApp(app, "https://api.twilio.com")
@@ -230,6 +224,24 @@ class TwilioPlatform:
         return [json.loads(r.body) for r in self.requests
                 if r.direction == "api" and r.method == "POST" and r.status == 201
                 and urlsplit(r.url).path.endswith("/Calls.json")]
+
+    def words(self, recording_sid: str) -> list[dict[str, Any]]:
+        """The words a finished recording captured, as ``words.jsonl`` rows: ``word``,
+        ``start`` and ``end`` (seconds in the recording's media, after pause skip and
+        trim), ``channel`` (1, or 2 for the outbound track of a dual recording),
+        ``track``, ``recording_sid``, ``call_sid`` (:mod:`recsim.outputs.words`). What a
+        perfect transcriber of the stored file would read, channel by channel.
+
+        Raises
+        ------
+        KeyError
+            ``recording_sid`` is not a recording of this platform that has finished
+            (completed or absent; an absent one has no words).
+        """
+        if recording_sid not in self._words:
+            raise KeyError(f"recording_sid: {recording_sid!r} is not a finished recording of this platform "
+                           f"(finished: {', '.join(self._words) or 'none'})")
+        return list(self._words[recording_sid])
 
     @property
     def events(self) -> list[Event]:
