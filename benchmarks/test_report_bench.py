@@ -15,14 +15,12 @@ import pytest
 
 from recsim import run
 from recsim.report import render_page, report_data, write_report
+from recsim.report.browser import chromium_available, launch_chromium
 from recsim.scenario import load_scenario
 
 sync_api = pytest.importorskip("playwright.sync_api")
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ROOT = Path(__file__).resolve().parents[1]
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).is_file(), reason="needs Debian's chromium")
+pytestmark = pytest.mark.skipif(not chromium_available(), reason="needs Debian's chromium")
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +44,7 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        b = launch_chromium(p)
         yield b
         b.close()
 

@@ -13,16 +13,14 @@ import httpx
 import pytest
 from servers import UvicornThread
 
+from recsim.report.browser import chromium_available, launch_chromium
 from recsim.scenario import load_scenario
 from recsim.server import build
 
 sync_api = pytest.importorskip("playwright.sync_api")
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ROOT = Path(__file__).resolve().parents[1]
 ACCOUNT, TOKEN = "AC" + "1" * 32, "secret"
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).is_file(), reason="needs Debian's chromium (.ci/run installs it)")
+pytestmark = pytest.mark.skipif(not chromium_available(), reason="needs Debian's chromium (.ci/run installs it)")
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +40,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, str]
 def browser() -> Iterator[Any]:
     """One headless chromium for the module."""
     with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        b = launch_chromium(p)
         yield b
         b.close()
 

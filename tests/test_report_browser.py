@@ -16,21 +16,19 @@ import pytest
 
 from recsim import run
 from recsim.report import MARK_KINDS, SPAN_KINDS, render_page, write_report
+from recsim.report.browser import chromium_available, launch_chromium
 from recsim.scenario import load_scenario
 
 sync_api = pytest.importorskip("playwright.sync_api")
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ROOT = Path(__file__).resolve().parents[1]
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).is_file(), reason="needs Debian's chromium (.ci/run installs it)")
+pytestmark = pytest.mark.skipif(not chromium_available(), reason="needs Debian's chromium (.ci/run installs it)")
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     """One headless chromium for the module."""
     with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        b = launch_chromium(p)
         yield b
         b.close()
 
