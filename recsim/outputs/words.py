@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from recsim.sim.words import recording_words
+from recsim.sim.words import recording_arrays
 
 if TYPE_CHECKING:
     from recsim.sim.recording import Recording
@@ -41,15 +41,13 @@ def word_rows(rec: Recording) -> list[dict[str, Any]]:
     """
     if rec.status != "completed" or rec.assembly is None:
         return []
-    channels = recording_words(rec)
-    track = rec.options.track
-    if len(channels) == 2:
-        names = ["inbound", "outbound"]
-    else:
-        names = [str(track)]
-    return [{"recording_sid": rec.sid, "call_sid": rec.leg.sid, "channel": i + 1, "track": names[i],
-             "word": w.text, "start": w.start, "end": w.end}
-            for i, words in enumerate(channels) for w in words]
+    channels = recording_arrays(rec)
+    names = ["inbound", "outbound"] if len(channels) == 2 else [str(rec.options.track)]
+    sid, call = rec.sid, rec.leg.sid
+    return [{"recording_sid": sid, "call_sid": call, "channel": i + 1, "track": names[i], "word": t, "start": a,
+             "end": b}
+            for i, (texts, starts, ends) in enumerate(channels)
+            for t, a, b in zip(texts, starts, ends, strict=True)]
 
 
 def words_jsonl(rows: list[dict[str, Any]]) -> bytes:

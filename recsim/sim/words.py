@@ -24,7 +24,7 @@ from recsim.sim.media import Stream
 from recsim.sim.recording import Recording
 from recsim.values import SegmentKind, Track
 
-__all__ = ["captured_words", "recording_words", "stream_words"]
+__all__ = ["captured_arrays", "captured_words", "recording_arrays", "recording_words", "stream_words"]
 
 
 #: Parallel arrays of a clip's words: (the words, start s, end s), cached by the tuple.
@@ -83,6 +83,33 @@ def stream_words(stream: Stream, t0: float, t1: float) -> list[Word]:
     return [Word(t, a, b) for t, a, b in zip(texts, s.tolist(), e.tolist(), strict=True)]
 
 
+def captured_arrays(rec: Recording, stream: Stream) -> tuple[list[str], list[float], list[float]]:
+    """:func:`captured_words` as parallel lists (texts, starts, ends in recording s), for
+    callers that make many rows (``words.jsonl``) without a :class:`Word` per word."""
+    a = rec.assembly
+    texts: list[str] = []
+    starts: list[float] = []
+    ends: list[float] = []
+    if a is None:
+        return texts, starts, ends
+    silence = {(t0, t1) for kind, t0, t1 in rec.segments if kind == SegmentKind.PAUSED_SILENCE}
+    lead = a.trim_start / SAMPLE_RATE
+    duration = (a.untrimmed - a.trimmed) / SAMPLE_RATE
+    for first, t0, t1 in a.pieces:
+        if (t0, t1) in silence:
+            continue
+        words, s, e = _stream_arrays(stream, t0, t1)
+        if not words:
+            continue
+        at = first / SAMPLE_RATE - lead  # recording time of simulated time t0
+        rec_mid = 0.5 * (s + e) - t0 + at
+        keep = np.flatnonzero((rec_mid >= 0.0) & (rec_mid < duration))
+        texts.extend(words[i] for i in keep.tolist())
+        starts.extend(round(x, 6) for x in np.maximum(0.0, np.maximum(s[keep], t0) - t0 + at).tolist())
+        ends.extend(round(x, 6) for x in np.minimum(duration, np.minimum(e[keep], t1) - t0 + at).tolist())
+    return texts, starts, ends
+
+
 def captured_words(rec: Recording, stream: Stream) -> list[Word]:
     """The words of ``stream`` that the stopped, assembled recording ``rec`` captured
     (the capture rule, module docstring), in recording time (s from the first sample of
@@ -93,26 +120,22 @@ def captured_words(rec: Recording, stream: Stream) -> list[Word]:
     list of Word
         Empty when ``rec`` has no assembly yet.
     """
-    a = rec.assembly
-    if a is None:
-        return []
-    silence = {(t0, t1) for kind, t0, t1 in rec.segments if kind == SegmentKind.PAUSED_SILENCE}
-    lead = a.trim_start / SAMPLE_RATE
-    duration = (a.untrimmed - a.trimmed) / SAMPLE_RATE
-    out: list[Word] = []
-    for first, t0, t1 in a.pieces:
-        if (t0, t1) in silence:
-            continue
-        texts, s, e = _stream_arrays(stream, t0, t1)
-        if not texts:
-            continue
-        at = first / SAMPLE_RATE - lead  # recording time of simulated time t0
-        rec_mid = 0.5 * (s + e) - t0 + at
-        keep = np.flatnonzero((rec_mid >= 0.0) & (rec_mid < duration))
-        start = np.maximum(0.0, np.maximum(s[keep], t0) - t0 + at).tolist()
-        end = np.minimum(duration, np.minimum(e[keep], t1) - t0 + at).tolist()
-        out.extend(Word(texts[i], round(x, 6), round(y, 6)) for i, x, y in zip(keep.tolist(), start, end, strict=True))
-    return out
+    return [Word(*w) for w in zip(*captured_arrays(rec, stream), strict=True)]
+
+
+def recording_arrays(rec: Recording) -> list[tuple[list[str], list[float], list[float]]]:
+    """:func:`recording_words` as parallel lists per channel (:func:`captured_arrays`)."""
+    leg, track = rec.leg, rec.options.track
+    if track is Track.INBOUND:
+        return [captured_arrays(rec, leg.inbound)]
+    if track is Track.OUTBOUND:
+        return [captured_arrays(rec, leg.outbound)]
+    inbound, outbound = captured_arrays(rec, leg.inbound), captured_arrays(rec, leg.outbound)
+    if rec.options.n_channels == 2:
+        return [inbound, outbound]
+    texts, starts, ends = inbound[0] + outbound[0], inbound[1] + outbound[1], inbound[2] + outbound[2]
+    order = sorted(range(len(texts)), key=lambda i: (starts[i], ends[i]))  # stable: inbound first on ties
+    return [([texts[i] for i in order], [starts[i] for i in order], [ends[i] for i in order])]
 
 
 def recording_words(rec: Recording) -> list[list[Word]]:
@@ -126,12 +149,4 @@ def recording_words(rec: Recording) -> list[list[Word]]:
         list, the recorded track's words, or for a mono track-both recording (the
         downmix) the words of both tracks merged in time order.
     """
-    leg, track = rec.leg, rec.options.track
-    if track is Track.INBOUND:
-        return [captured_words(rec, leg.inbound)]
-    if track is Track.OUTBOUND:
-        return [captured_words(rec, leg.outbound)]
-    inbound, outbound = captured_words(rec, leg.inbound), captured_words(rec, leg.outbound)
-    if rec.options.n_channels == 2:
-        return [inbound, outbound]
-    return [sorted(inbound + outbound, key=lambda w: (w.start, w.end))]
+    return [[Word(*w) for w in zip(*ch, strict=True)] for ch in recording_arrays(rec)]
