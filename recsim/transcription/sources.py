@@ -1,6 +1,7 @@
 """The words of every audio source recsim places in a call, with their times.
 
 - a file: its sidecar transcript (:func:`recsim.scenario.words.sidecar_of`), none without;
+  read once per scenario object (edit a sidecar, then load the scenario again);
 - ``<Say>``: the text's words over the audio span, each a share proportional to its
   letters (:func:`say_words`);
 - a synthetic talker (``synthetic``): seeded words of
@@ -187,7 +188,23 @@ def clip_words(scenario: Scenario, clip: AudioClip, samples: np.ndarray) -> tupl
     if clip.synthetic is not None:
         return _synthetic_words(clip.synthetic, samples)
     assert clip.file is not None
-    return file_words(scenario.resolve_path(clip.file))
+    return _scenario_file_words(scenario, clip.file)
+
+
+#: A scenario's file words, read once per scenario object: ``(id, path) -> (scenario, words)``.
+_PER_SCENARIO: dict[tuple[int, str], tuple[Scenario, tuple[Word, ...]]] = {}
+
+
+def _scenario_file_words(scenario: Scenario, path: str) -> tuple[Word, ...]:
+    """:func:`file_words` of a scenario's file, looked up once per scenario object (a run
+    places the same files thousands of times)."""
+    key = (id(scenario), path)
+    hit = _PER_SCENARIO.get(key)
+    if hit is None or hit[0] is not scenario:
+        if len(_PER_SCENARIO) >= 256:
+            _PER_SCENARIO.clear()
+        hit = _PER_SCENARIO[key] = (scenario, file_words(scenario.resolve_path(path)))
+    return hit[1]
 
 
 def media_words(scenario: Scenario, url: str) -> tuple[Word, ...]:
@@ -200,4 +217,4 @@ def media_words(scenario: Scenario, url: str) -> tuple[Word, ...]:
         The sidecar is malformed.
     """
     path = scenario.media.get(url)
-    return file_words(scenario.resolve_path(path)) if path is not None else ()
+    return _scenario_file_words(scenario, path) if path is not None else ()
