@@ -11,7 +11,8 @@ maxLength and finishOnKey (where the capture ended).
 (``(start + end) / 2``, simulated time) lies in a *captured* piece of the recording (not
 paused, not no-media) and, mapped into the recording, inside the samples kept after
 trimming. Its times in the recording are its times mapped through that piece, clipped to
-the piece and to the recording: ``0 <= start <= end <= duration``.
+the piece and to the recording: ``0 <= start <= end <= duration``, rounded to 1 µs
+(``numpy.round(x, 6)``).
 """
 
 from __future__ import annotations
@@ -105,8 +106,8 @@ def captured_arrays(rec: Recording, stream: Stream) -> tuple[list[str], list[flo
         rec_mid = 0.5 * (s + e) - t0 + at
         keep = np.flatnonzero((rec_mid >= 0.0) & (rec_mid < duration))
         texts.extend(words[i] for i in keep.tolist())
-        starts.extend(round(x, 6) for x in np.maximum(0.0, np.maximum(s[keep], t0) - t0 + at).tolist())
-        ends.extend(round(x, 6) for x in np.minimum(duration, np.minimum(e[keep], t1) - t0 + at).tolist())
+        starts.extend(np.round(np.maximum(0.0, np.maximum(s[keep], t0) - t0 + at), 6).tolist())
+        ends.extend(np.round(np.minimum(duration, np.minimum(e[keep], t1) - t0 + at), 6).tolist())
     return texts, starts, ends
 
 
