@@ -32,5 +32,8 @@ def build(tmp_path: Path, calls: list[dict[str, Any]], **rest: Any) -> Scenario:
     data: dict[str, Any] = {"seed": 7, "epoch": "2026-01-02T03:04:05Z", "calls": calls}
     data.update(rest)
     data.setdefault("account", {})
+    # Linear legs, no ringback: these tests assert exact samples of clean audio (issue 13
+    # made PCMU legs and ringback the default; pass network=None for the defaults).
+    data.setdefault("network", {"codecs": False, "ringback": False})
     data["account"].setdefault("processing_delay_s", 2.0)
     return scenario_from_dict(data, base_dir=tmp_path, source="test.yaml")

@@ -24,7 +24,7 @@ from recsim.batch import run_batch
 
 ROOT = Path(__file__).resolve().parents[1]
 DIGESTS = Path(__file__).parent / "data" / "example_digests.json"
-SINGLE = ["conference", "default", "dual_channel_dial", "outbound_record", "payment_pause_skip", "serve",
+SINGLE = ["conference", "default", "dual_channel_dial", "mobile", "outbound_record", "payment_pause_skip", "serve",
           "voicemail"]
 FORMATS = ("wav", "mp3")
 

@@ -25,7 +25,10 @@ DIAL = ("<Response><Dial record='record-from-ringing-dual' action='https://app/a
         "<Number>{target}</Number></Dial></Response>")
 
 
-def _dial(tmp_path: Path, *, network: dict[str, Any] | None = None, attrs: str = "", target: str = "+14155550200",
+LINEAR = {"codecs": False, "ringback": False}
+
+
+def _dial(tmp_path: Path, *, network: dict[str, Any] | None = LINEAR, attrs: str = "", target: str = "+14155550200",
           callee: dict[str, Any] | None = None, caller_extra: dict[str, Any] | None = None,
           seed: int = 7) -> RunResult:
     party = {"audio": wav(tmp_path, "agent.wav", tone(2.0, freq=700.0)), "answer_delay_s": 4.0,
@@ -33,9 +36,7 @@ def _dial(tmp_path: Path, *, network: dict[str, Any] | None = None, attrs: str =
     party.update(callee or {})
     caller = {"audio": wav(tmp_path, "caller.wav", silence(4.5), tone(1.5, freq=300.0, amp=6000.0))}
     caller.update(caller_extra or {})
-    rest: dict[str, Any] = {"parties": {"+14155550100": caller, target: party}, "seed": seed}
-    if network is not None:
-        rest["network"] = network
+    rest: dict[str, Any] = {"parties": {"+14155550100": caller, target: party}, "seed": seed, "network": network}
     return run(build(tmp_path, [{"from": "+14155550100", "to": "+14155550999",
                                  "twiml": DIAL.format(attrs=attrs, target=target)}], **rest))
 
@@ -63,6 +64,16 @@ def test_ringback_off_by_switch_keeps_silence(tmp_path: Path) -> None:
     """Without network.ringback the ringing span of channel 2 is digital silence."""
     (r,) = _dial(tmp_path).recordings
     assert r.samples is not None and not r.samples[:32000, 1].any()
+
+
+def test_defaults_are_pcmu_legs_and_ringback(tmp_path: Path) -> None:
+    """A scenario without ``network`` has PCMU on phone-number legs and ringback: the
+    same bytes as codecs and ringback switched on explicitly."""
+    (d,) = _dial(tmp_path, network=None).recordings
+    (on,) = _dial(tmp_path, network={"codecs": True, "ringback": True}).recordings
+    assert d.samples is not None and on.samples is not None
+    np.testing.assert_array_equal(d.samples, on.samples)
+    assert d.samples[:32000, 1].any() and set(np.unique(d.samples).tolist()) <= PCMU_VALUES
 
 
 @pytest.mark.parametrize(("attrs", "target", "cadence"), [
@@ -130,7 +141,7 @@ def test_impairments_are_seeded_and_off_keeps_bytes(tmp_path: Path) -> None:
     np.testing.assert_array_equal(ra.samples, rb.samples)
     assert not np.array_equal(ra.samples, rc.samples)
     (plain,) = _dial(tmp_path).recordings
-    (clean,) = _dial(tmp_path, network={"preset": "clean"}).recordings
+    (clean,) = _dial(tmp_path, network={"preset": "clean", **LINEAR}).recordings
     assert plain.samples is not None and clean.samples is not None
     np.testing.assert_array_equal(plain.samples, clean.samples)
     (ideal,) = _dial(tmp_path, network={"codecs": True}).recordings

@@ -118,14 +118,14 @@ class ScenarioNetwork(NetworkSpec):
     Attributes
     ----------
     codecs : bool
-        Each leg has a codec (PCMU for phone numbers, L16 for ``client:``, or the
+        (default true) Each leg has a codec (PCMU for phone numbers, L16 for ``client:``, or the
         party's ``codec``), applied to every track before the recording sees it.
     ringback : bool
-        The caller hears ringback (``<Dial ringTone>``) while a ``<Dial>`` rings.
+        (default true) The caller hears ringback (``<Dial ringTone>``) while a ``<Dial>`` rings.
     """
 
-    codecs: bool = False
-    ringback: bool = False
+    codecs: bool = True
+    ringback: bool = True
 
 
 #: The network of a scenario that sets none.
