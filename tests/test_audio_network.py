@@ -122,3 +122,20 @@ def test_noise_bank_level_and_determinism() -> None:
     assert np.sqrt(np.mean(y**2)) == pytest.approx(dbov_rms(-60.0), rel=0.1)
     assert np.array_equal(np.concatenate([noise_span(bank, 1000, 3000, -60.0), noise_span(bank, 3000, 9000, -60.0)]), y)
     assert not np.array_equal(noise_bank(5, (1, 3))[:100], bank[:100])
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 2**32), st.floats(0.0, 0.3), st.floats(1.0, 8.0), st.floats(0.0, 40.0),
+       st.lists(st.integers(0, 12000), max_size=6))
+def test_fate_is_the_same_however_the_range_is_cut(seed: int, rate: float, burst: float, jitter: float,
+                                                   cuts: list[int]) -> None:
+    """Any cut of [0, 12000) packets, asked in any order of pieces, gives the fate of one
+    request: the draws never depend on the request pattern."""
+    if rate * (1.0 / burst) / (1.0 - rate) > 1.0:
+        return
+    kw = {"loss_rate": rate, "mean_burst": burst, "jitter_ms": jitter}
+    whole = PacketFate(np.random.SeedSequence(seed), **kw).lost(0, 12000).copy()
+    edges = sorted({0, 12000, *cuts})
+    f = PacketFate(np.random.SeedSequence(seed), **kw)
+    pieces = {a: f.lost(a, b).copy() for a, b in reversed(list(zip(edges, edges[1:], strict=False)))}
+    assert np.array_equal(np.concatenate([pieces[a] for a in edges[:-1]]), whole)

@@ -122,7 +122,9 @@ class PacketFate:
         self._p, self._r = gilbert_elliott(loss_rate, mean_burst) if loss_rate else (0.0, 1.0)
         self._bad = bool(self._loss_rng.random() < loss_rate) if loss_rate and not self._random else False
         self._lost = np.zeros(0, dtype=bool)
-        self._pending = np.zeros(0, dtype=bool)
+        self._runs = np.zeros(0, dtype=np.int64)
+        self._states = np.zeros(0, dtype=bool)
+        self._used = 0  # packets of the first queued run already given out
 
     @property
     def active(self) -> bool:
@@ -150,14 +152,20 @@ class PacketFate:
         self._lost = np.concatenate((self._lost, block)) if n0 else block
 
     def _gilbert_block(self) -> np.ndarray:
-        """The next jitter block of packets of the Gilbert chain; runs are drawn 256
-        good/bad pairs at a time (alternating from the first state) and queued."""
-        while self._pending.shape[0] < _JITTER_BLOCK:
-            good = self._loss_rng.geometric(self._p, _RUN_BLOCK)
-            bad = self._loss_rng.geometric(self._r, _RUN_BLOCK)
+        """The next jitter block of packets of the Gilbert chain. Runs are drawn 256
+        good/bad pairs at a time (alternating from the first state) and kept as run
+        lengths (capped at 2**40), so a very long run costs nothing until it is read."""
+        n = _JITTER_BLOCK
+        while int(self._runs.sum()) - self._used < n:
+            good = np.minimum(self._loss_rng.geometric(self._p, _RUN_BLOCK), 1 << 40)
+            bad = np.minimum(self._loss_rng.geometric(self._r, _RUN_BLOCK), 1 << 40)
             first, second = (bad, good) if self._bad else (good, bad)
-            lengths = np.column_stack((first, second)).ravel()
-            states = np.tile(np.array([self._bad, not self._bad]), _RUN_BLOCK)
-            self._pending = np.concatenate((self._pending, np.repeat(states, lengths)))
-        block, self._pending = self._pending[:_JITTER_BLOCK], self._pending[_JITTER_BLOCK:]
+            self._runs = np.concatenate((self._runs, np.column_stack((first, second)).ravel()))
+            self._states = np.concatenate((self._states, np.tile(np.array([self._bad, not self._bad]), _RUN_BLOCK)))
+        ends = np.cumsum(self._runs) - self._used  # end of each run, from the block's start
+        block = self._states[np.searchsorted(ends, np.arange(n), side="right")]
+        k = int(np.searchsorted(ends, n, side="right"))  # runs [0, k) are used up
+        start_k = int(ends[k - 1]) if k else -self._used
+        self._used = n - start_k
+        self._runs, self._states = self._runs[k:], self._states[k:]
         return block
