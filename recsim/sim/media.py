@@ -96,6 +96,12 @@ def coded(samples: np.ndarray, codec: str) -> np.ndarray:
     return out
 
 
+def _disjoint(parts: list[tuple[int, np.ndarray]]) -> bool:
+    """Whether no two ``(offset, samples)`` parts overlap."""
+    spans = sorted((off, off + p.shape[0]) for off, p in parts)
+    return all(spans[i + 1][0] >= spans[i][1] for i in range(len(spans) - 1))
+
+
 class Stream:
     """One direction of one call leg: audio clips and links to other streams.
 
@@ -162,11 +168,12 @@ class Stream:
             return self._code(self._with_floor(a, n, parts), False)
         if not parts:  # PCMU decodes silence to 0, PCMA to +8 (no zero level in A-law)
             return self._code(np.zeros(n, dtype=np.int16), self.codec != "PCMA")
-        if len(parts) == 1:
+        same = all(src.codec == self.codec for _, _, src in self.links)  # links carry coded audio
+        if len(parts) == 1 or _disjoint(parts):  # nothing to sum: copy (clips are coded when added)
             out = np.zeros(n, dtype=np.int16)
-            off, p = parts[0]
-            out[off : off + p.shape[0]] = p
-            return self._code(out, not self.links or all(src.codec == self.codec for _, _, src in self.links))
+            for off, p in parts:
+                out[off : off + p.shape[0]] = p
+            return self._code(out, same and (len(parts) == 1 or self.codec != "PCMA"))
         acc = np.zeros(n, dtype=np.int32)
         for off, p in parts:
             acc[off : off + p.shape[0]] += p
