@@ -2,8 +2,9 @@
 transcriptions (each stream sorted canonically by its shard) are merged in canonical
 order by a k-way merge that reads every shard stream line by line, and written as they
 come (:func:`recsim.outputs.write_run_files`, :func:`recsim.outputs.columns.merge_parquet`).
-The parent holds one buffered line per shard, plus one float per completed recording for
-the duration percentiles of ``summary.json``: its memory does not grow with the calls.
+The parent holds one key and two read buffers per shard, plus one float per completed
+recording for the duration percentiles of ``summary.json``: its memory does not grow
+with the calls.
 """
 
 from __future__ import annotations
@@ -11,11 +12,12 @@ from __future__ import annotations
 import contextlib
 import heapq
 import json
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 
@@ -55,17 +57,32 @@ def merge_sorted(streams: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
     return list(heapq.merge(*streams, key=lambda item: item["key"]))
 
 
-def _lines(target: Target, name: str) -> Iterator[dict[str, Any]]:
+def _keys(target: Target, name: str, k: int) -> Iterator[tuple[list[float], int]]:
+    """``(key, k)`` of every line of a shard stream, parsing only the key that each
+    line starts with (``{"key": [...], ...``)."""
     with target.open_read(name) as f:
         for line in f:
-            yield json.loads(line)
+            end = line.index(b"]") + 1
+            yield json.loads(line[8:end]), k
 
 
 def merge_streams(target: Target, n_shards: int, stream: str) -> Iterator[dict[str, Any]]:
     """The items of every shard's ``stream`` (``recordings.jsonl``, ...), in canonical
-    order: a k-way merge by ``key`` reading each shard file line by line."""
-    return heapq.merge(*(_lines(target, shard_name(k, stream)) for k in range(n_shards)),
-                       key=lambda item: item["key"])
+    order: a k-way merge of the shards' keys decides which shard's next line comes
+    next, and that line is read and parsed only then. Memory holds one key and two
+    read buffers per shard, never a parsed row per shard (a row with its words is
+    tens of kB); ties keep shard order, as a stable sort of all would."""
+    names = [shard_name(k, stream) for k in range(n_shards)]
+    order = heapq.merge(*(_keys(target, name, k) for k, name in enumerate(names)))
+    readers: dict[int, IO[bytes]] = {}
+    try:
+        for _, k in order:
+            if k not in readers:
+                readers[k] = target.open_read(names[k])
+            yield json.loads(readers[k].readline())
+    finally:
+        for f in readers.values():
+            f.close()
 
 
 class Tally:
@@ -74,7 +91,7 @@ class Tally:
     def __init__(self) -> None:
         self.n = 0
         self.counters: dict[str, Counter[Any]] = {k: Counter() for k in ("source", "status", "channels", "absent")}
-        self.durations: list[float] = []
+        self.durations = array("d")
 
     def count(self, rows: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         """Pass ``rows`` through, counting each."""
@@ -92,7 +109,7 @@ class Tally:
 
     def result(self, out: str, n_calls: int, run: int, skipped: int) -> BatchResult:
         """The :class:`BatchResult` of what was counted."""
-        d = np.array(self.durations or [0.0])
+        d = np.frombuffer(self.durations, dtype=np.float64) if self.durations else np.zeros(1)
         c = self.counters
         return BatchResult(
             out_dir=Path(out) if "://" not in out else out, calls=n_calls, recordings=self.n,
@@ -105,7 +122,7 @@ class Tally:
 
 
 def _raise_open_files(n: int) -> None:
-    """Let this process hold ``n`` more open files (one per shard stream), when the OS allows."""
+    """Let this process hold ``n`` more open files (two per shard), when the OS allows."""
     with contextlib.suppress(ImportError, ValueError, OSError):
         import resource
         soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
@@ -139,7 +156,7 @@ def merge(target: Target, manifests: list[dict[str, Any]], skipped: int, metadat
         A file cannot be read or written.
     """
     n = len(manifests)
-    _raise_open_files(n)
+    _raise_open_files(2 * n)
     tally = Tally()
     if "json" in metadata:
         write_run_files(target, tally.count(merge_streams(target, n, "recordings.jsonl")),

@@ -5,8 +5,8 @@ batch's :class:`~recsim.outputs.Target` (a local folder or an object-storage pre
 A shard ``k`` leaves, in ``.shards/``:
 
 - ``{k:05d}.recordings.jsonl``, ``{k:05d}.events.jsonl``, ``{k:05d}.transcriptions.jsonl``:
-  its rows, events and transcriptions, one JSON a line, each stream sorted canonically
-  (the merge reads them line by line);
+  its rows, events and transcriptions, one JSON a line starting with its sort key, each
+  stream sorted canonically (the merge reads them line by line);
 - ``{k:05d}.recordings.parquet`` and ``{k:05d}.events.parquet`` when the batch writes
   Parquet metadata;
 - ``{k:05d}.json``, its manifest, written last: fingerprint, call count, its media with
@@ -69,7 +69,9 @@ def shard_name(k: int, stream: str = "json") -> str:
 
 
 def _jsonl(items: list[dict[str, Any]]) -> bytes:
-    return "".join(json.dumps(x) + "\n" for x in items).encode()
+    """One JSON a line, each starting with its sort key (``{"key": [...], ...``) so the
+    merge reads the key without parsing the line."""
+    return "".join(json.dumps({"key": x["key"], **x}) + "\n" for x in items).encode()
 
 
 def _simulate(scenario: Scenario, shard: Shard, target: Target, media_dir: str,

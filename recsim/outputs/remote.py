@@ -14,6 +14,7 @@ Credentials and endpoints come from the usual places of each file system (for S3
 from __future__ import annotations
 
 import contextlib
+import io
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,12 +22,12 @@ from typing import IO, Any
 
 from recsim._extras import require
 from recsim.errors import MissingExtraError, OutputError
-from recsim.outputs.target import FolderTarget, Target, is_url
+from recsim.outputs.target import FolderTarget, Target, failing_as, is_url
 
 __all__ = ["FsspecTarget", "open_target"]
 
-#: Read buffer of a streamed object (the merge holds one per shard stream).
-READ_BLOCK = 256 * 1024
+#: Read buffer of a streamed object (the merge holds two per shard).
+READ_BLOCK = 64 * 1024
 
 
 def open_target(out: str | Path | Target, storage_options: dict[str, Any] | None = None) -> Target:
@@ -92,8 +93,8 @@ class FsspecTarget:
     def _path(self, name: str) -> str:
         return f"{self.root}/{name}" if name else self.root
 
-    def _fail(self, name: str, what: str, exc: BaseException) -> OutputError:
-        return OutputError(f"{self.url}/{name}: cannot {what} ({type(exc).__name__}: {str(exc)[:160]})")
+    def _failing(self, name: str, what: str) -> contextlib.AbstractContextManager[None]:
+        return failing_as(f"{self.url}/{name}", what, Exception)
 
     def write(self, name: str, data: bytes) -> None:
         """Put the object ``name`` whole.
@@ -103,10 +104,8 @@ class FsspecTarget:
         OutputError
             The store refuses it.
         """
-        try:
+        with self._failing(name, "write"):
             self.fs.pipe_file(self._path(name), data)
-        except Exception as exc:
-            raise self._fail(name, "write", exc) from None
 
     @contextmanager
     def open_write(self, name: str) -> Iterator[IO[bytes]]:
@@ -117,20 +116,16 @@ class FsspecTarget:
         OutputError
             The store refuses it.
         """
-        try:
+        with self._failing(name, "write"):
             f = self.fs.open(self._path(name), "wb")
-        except Exception as exc:
-            raise self._fail(name, "write", exc) from None
         try:
             yield f
         except BaseException:
             with contextlib.suppress(Exception):
                 f.discard() if hasattr(f, "discard") else None
             raise
-        try:
+        with self._failing(name, "write"):
             f.close()
-        except Exception as exc:
-            raise self._fail(name, "write", exc) from None
 
     def read(self, name: str) -> bytes | None:
         """The object ``name`` (None when missing).
@@ -140,13 +135,12 @@ class FsspecTarget:
         OutputError
             It cannot be read.
         """
-        try:
-            data: bytes = self.fs.cat_file(self._path(name))
-            return data
-        except FileNotFoundError:
-            return None
-        except Exception as exc:
-            raise self._fail(name, "read", exc) from None
+        with self._failing(name, "read"):
+            try:
+                data: bytes = self.fs.cat_file(self._path(name))
+            except FileNotFoundError:
+                return None
+        return data
 
     def open_read(self, name: str) -> IO[bytes]:
         """A streamed read of ``name`` (:data:`READ_BLOCK` bytes buffered).
@@ -156,11 +150,11 @@ class FsspecTarget:
         OutputError
             Missing or unreadable.
         """
-        try:
+        with self._failing(name, "read"):
             f: IO[bytes] = self.fs.open(self._path(name), "rb", block_size=READ_BLOCK, cache_type="readahead")
-            return f
-        except Exception as exc:
-            raise self._fail(name, "read", exc) from None
+        if isinstance(f, io.BytesIO):  # memory:// hands out its stored buffer: read a copy
+            return io.BytesIO(f.getvalue())
+        return f
 
     def listing(self, sub: str = "") -> dict[str, int | None]:
         """Entries under ``sub``: name to size, None for a prefix (fresh, not cached)."""
@@ -195,10 +189,8 @@ class FsspecTarget:
         OutputError
             It cannot be moved.
         """
-        try:
+        with self._failing(dst, "move into place"):
             self.fs.mv(self._path(src), self._path(dst))
-        except Exception as exc:
-            raise self._fail(dst, "move into place", exc) from None
 
     def remove(self, names: list[str]) -> None:
         """Delete objects (missing ones are fine).
@@ -211,12 +203,8 @@ class FsspecTarget:
         paths = [self._path(n) for n in names]
         if not paths:
             return
-        try:
+        with self._failing(names[0], "remove"), contextlib.suppress(FileNotFoundError):
             self.fs.rm(paths)
-        except FileNotFoundError:
-            pass
-        except Exception as exc:
-            raise self._fail(names[0], "remove", exc) from None
 
     def remove_tree(self, sub: str) -> None:
         """Delete every object under ``sub``."""

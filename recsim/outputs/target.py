@@ -26,7 +26,7 @@ from typing import IO, Protocol
 
 from recsim.errors import OutputError
 
-__all__ = ["PART_SUFFIX", "FolderTarget", "Target", "atomic_write", "is_url"]
+__all__ = ["PART_SUFFIX", "FolderTarget", "Target", "atomic_write", "failing_as", "is_url"]
 
 #: Suffix of a file being written (removed by the next run of the folder).
 PART_SUFFIX = ".part"
@@ -77,6 +77,30 @@ def _reason(exc: OSError) -> str:
 def is_url(out: object) -> bool:
     """Whether ``out`` names an fsspec URL (``scheme://...``) rather than a local path."""
     return isinstance(out, str) and "://" in out
+
+
+def _why(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.errno is not None:
+        return _reason(exc)
+    return f"{type(exc).__name__}: {str(exc)[:160]}"
+
+
+@contextmanager
+def failing_as(where: object, what: str,
+               kinds: type[BaseException] | tuple[type[BaseException], ...] = OSError) -> Iterator[None]:
+    """Turn an error of ``kinds`` raised in the block into one line of
+    :class:`OutputError`: ``"{where}: cannot {what} ({reason})"`` (the one wording of
+    every target's failures, local or remote).
+
+    Raises
+    ------
+    OutputError
+        The block raised one of ``kinds``.
+    """
+    try:
+        yield
+    except kinds as exc:
+        raise OutputError(f"{where}: cannot {what} ({_why(exc)})") from None
 
 
 class Target(Protocol):
@@ -217,11 +241,8 @@ class FolderTarget:
         if not self.scratch:
             atomic_write(self.root / name, data)
             return
-        try:
-            with open(self.root / name, "wb") as f:
-                f.write(data)
-        except OSError as exc:
-            raise OutputError(f"{self.root / name}: cannot write ({_reason(exc)})") from None
+        with failing_as(self.root / name, "write"), open(self.root / name, "wb") as f:
+            f.write(data)
 
     @contextmanager
     def open_write(self, name: str) -> Iterator[IO[bytes]]:
@@ -253,12 +274,11 @@ class FolderTarget:
         OutputError
             It exists but cannot be read.
         """
-        try:
-            return (self.root / name).read_bytes()
-        except FileNotFoundError:
-            return None
-        except OSError as exc:
-            raise OutputError(f"{self.root / name}: cannot read ({_reason(exc)})") from None
+        with failing_as(self.root / name, "read"):
+            try:
+                return (self.root / name).read_bytes()
+            except FileNotFoundError:
+                return None
 
     def open_read(self, name: str) -> IO[bytes]:
         """``open(root/name, "rb")``.
@@ -268,10 +288,8 @@ class FolderTarget:
         OutputError
             Missing or unreadable.
         """
-        try:
+        with failing_as(self.root / name, "read"):
             return open(self.root / name, "rb")
-        except OSError as exc:
-            raise OutputError(f"{self.root / name}: cannot read ({_reason(exc)})") from None
 
     def listing(self, sub: str = "") -> dict[str, int | None]:
         """Entries of ``root/sub``: name to size, None for a folder (empty if missing)."""
@@ -310,10 +328,8 @@ class FolderTarget:
         OutputError
             It cannot be renamed.
         """
-        try:
+        with failing_as(self.root / dst, "move into place"):
             os.replace(self.root / src, self.root / dst)
-        except OSError as exc:
-            raise OutputError(f"{self.root / dst}: cannot move into place ({_reason(exc)})") from None
 
     def remove(self, names: list[str]) -> None:
         """Unlink ``root/name`` for each name (missing is fine).
@@ -324,10 +340,8 @@ class FolderTarget:
             A file cannot be removed.
         """
         for name in names:
-            try:
+            with failing_as(self.root / name, "remove"):
                 (self.root / name).unlink(missing_ok=True)
-            except OSError as exc:
-                raise OutputError(f"{self.root / name}: cannot remove ({_reason(exc)})") from None
 
     def remove_tree(self, sub: str) -> None:
         """``rm -rf root/sub``."""
