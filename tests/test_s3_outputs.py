@@ -173,3 +173,21 @@ def test_a_single_run_into_object_storage_writes_the_bytes_of_a_local_run(tmp_pa
     assert remote == _local_tree(tmp_path / "ref")
     assert not [k for k in remote if ".staging" in k or k.endswith(".part")]
     assert res.out_dir == "memory://single" and len(res.recordings) == 3
+
+
+def test_the_command_line_writes_to_a_url_with_media_none_and_parquet(tmp_path: Path) -> None:
+    """``recsim run SCENARIO --out memory://... --media none --metadata json,parquet``:
+    exit 0, no media object, the JSON and Parquet run files and the manifest."""
+    import fsspec
+    import yaml
+
+    from recsim.cli import main
+
+    path = tmp_path / "traffic.yaml"
+    path.write_text(yaml.safe_dump({"seed": 2, "traffic": {"calls": 3, "mix": [{"template": "voicemail"}],
+                                                           "call_seconds": {"dist": "fixed", "value": 12}}}))
+    assert main(["run", str(path), "--out", "memory://cli", "--media", "none", "--metadata", "json,parquet",
+                 "--quiet"]) == 0
+    names = {p.split("/cli/", 1)[1] for p in fsspec.filesystem("memory").find("/cli")}
+    assert {"recordings.json", "events.jsonl", "recordings.parquet", "events.parquet", "recsim-run.json"} <= names
+    assert not [n for n in names if n.startswith("media/")]
