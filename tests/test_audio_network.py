@@ -3,6 +3,7 @@ jitter-buffer discards, concealment continuity, band filter, noise levels."""
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -137,5 +138,5 @@ def test_fate_is_the_same_however_the_range_is_cut(seed: int, rate: float, burst
     whole = PacketFate(np.random.SeedSequence(seed), **kw).lost(0, 12000).copy()
     edges = sorted({0, 12000, *cuts})
     f = PacketFate(np.random.SeedSequence(seed), **kw)
-    pieces = {a: f.lost(a, b).copy() for a, b in reversed(list(zip(edges, edges[1:], strict=False)))}
+    pieces = {a: f.lost(a, b).copy() for a, b in reversed(list(itertools.pairwise(edges)))}
     assert np.array_equal(np.concatenate([pieces[a] for a in edges[:-1]]), whole)
