@@ -13,7 +13,7 @@ import pytest
 from simkit import build, silence, tone, wav
 from test_audio_progress import bursts, goertzel_share
 
-from recsim import RunResult, run
+from recsim import RunResult, run, scenario_from_dict
 from recsim.audio import g711_decode, g711_roundtrip
 from recsim.errors import ScenarioError
 from recsim.sim.recording import timeline
@@ -196,3 +196,17 @@ def test_noise_floor_and_comfort_noise(tmp_path: Path) -> None:
     assert c.samples is not None
     assert not c.samples[:32000, 0].any()
     assert _dbfs(c.samples[48000:56000, 0]) == pytest.approx(-60.0 - 3.01, abs=0.5)
+
+
+def test_traffic_scenario_takes_the_scenario_preset() -> None:
+    """A traffic scenario's network preset reaches every leg of every expanded call:
+    PCMU codecs, congested loss (about 5 % plus late packets), concealed spans."""
+    sc = scenario_from_dict({"seed": 3, "network": {"preset": "congested"},
+                             "traffic": {"calls": 4, "mix": [{"template": "dual_dial"}]}})
+    sim = Simulation(sc)
+    sim.run()
+    legs = [leg for c in sim.calls for leg in c.legs]
+    assert len(legs) == 8 and {leg.codec for leg in legs} == {"PCMU"}
+    for leg in legs:
+        assert leg.line is not None and leg.line.imp.loss_rate == 0.05 and leg.line.imp.band_filter
+        assert leg.lost and leg.concealed
