@@ -16,6 +16,7 @@ from test_audio_progress import bursts, goertzel_share
 from recsim import RunResult, run, scenario_from_dict
 from recsim.audio import g711_decode, g711_roundtrip
 from recsim.errors import ScenarioError
+from recsim.sim.media import Stream
 from recsim.sim.recording import timeline
 from recsim.sim.simulation import Simulation
 
@@ -210,3 +211,25 @@ def test_traffic_scenario_takes_the_scenario_preset() -> None:
     for leg in legs:
         assert leg.line is not None and leg.line.imp.loss_rate == 0.05 and leg.line.imp.band_filter
         assert leg.lost and leg.concealed
+
+
+@pytest.mark.parametrize("codec", ["PCMU", "PCMA"])
+def test_stream_codes_what_plays_and_keeps_digital_silence(codec: str) -> None:
+    """A coded stream renders every played sample as a decoder value of its codec (clips
+    are coded as placed; where two overlap, their sum is coded again), and digital
+    silence where nothing plays, however the span is cut."""
+    s = Stream()
+    s.codec = codec
+    a, b = tone(1.0, freq=500.0), tone(1.0, freq=700.0, amp=5000.0)
+    s.add(1000, a)
+    s.add(5000, b)
+    full = s.render(0, 20000)
+    summed = np.zeros(20000, np.int32)
+    summed[1000:9000] += g711_roundtrip(a, codec)
+    summed[5000:13000] += g711_roundtrip(b, codec)
+    expect = g711_roundtrip(np.clip(summed, -32768, 32767).astype(np.int16), codec)
+    expect[:1000] = 0
+    expect[13000:] = 0
+    np.testing.assert_array_equal(full, expect)
+    np.testing.assert_array_equal(np.concatenate([s.render(0, 3000), s.render(3000, 20000)]), full)
+    assert not s.render(14000, 15000).any()

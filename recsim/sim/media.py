@@ -166,18 +166,24 @@ class Stream:
                 parts.append((lo - a, src.render(lo, hi)))
         if self.floor is not None:
             return self._code(self._with_floor(a, n, parts), False)
-        if not parts:  # PCMU decodes silence to 0, PCMA to +8 (no zero level in A-law)
-            return self._code(np.zeros(n, dtype=np.int16), self.codec != "PCMA")
+        if not parts:  # where nothing plays: digital silence, whatever the codec
+            return np.zeros(n, dtype=np.int16)
         same = all(src.codec == self.codec for _, _, src in self.links)  # links carry coded audio
         if len(parts) == 1 or _disjoint(parts):  # nothing to sum: copy (clips are coded when added)
             out = np.zeros(n, dtype=np.int16)
             for off, p in parts:
                 out[off : off + p.shape[0]] = p
-            return self._code(out, same and (len(parts) == 1 or self.codec != "PCMA"))
+            return self._code(out, same)
         acc = np.zeros(n, dtype=np.int32)
         for off, p in parts:
             acc[off : off + p.shape[0]] += p
-        return self._code(to_int16(acc), False)
+        out = self._code(to_int16(acc), False)
+        if self.codec == "PCMA":  # A-law codes 0 as +8: keep digital silence where nothing plays
+            idle = np.ones(n, dtype=bool)
+            for off, p in parts:
+                idle[off : off + p.shape[0]] = False
+            out[idle] = 0
+        return out
 
     def _code(self, out: np.ndarray, coded: bool) -> np.ndarray:
         """``out`` through the stream's codec, unless its samples are already decoder
