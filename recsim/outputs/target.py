@@ -50,16 +50,15 @@ def atomic_write(path: str | Path, data: bytes) -> None:
     """
     path = Path(path)
     tmp = path.with_name(f"{path.name}.{os.getpid()}{PART_SUFFIX}")
-    try:
-        with open(tmp, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except OSError as exc:
+    with failing_as(path, "write"):
         try:
-            tmp.unlink(missing_ok=True)
+            with open(tmp, "wb") as f:
+                f.write(data)
+            os.replace(tmp, path)
         except OSError:
-            pass
-        raise OutputError(f"{path}: cannot write ({_reason(exc)})") from None
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
+            raise
 
 
 def _reason(exc: OSError) -> str:
@@ -104,17 +103,15 @@ def failing_as(where: object, what: str,
 
 
 class Target(Protocol):
-    """Where a run's outputs go: named files (``/``-separated paths inside the target),
-    each appearing whole. Implemented by :class:`FolderTarget` (a local folder) and
-    :class:`~recsim.outputs.remote.FsspecTarget` (any fsspec URL).
+    """Where a run's outputs go: named files (``/``-separated paths), each appearing whole:
+    :class:`FolderTarget` (a local folder), :class:`~recsim.outputs.remote.FsspecTarget`.
 
     Attributes
     ----------
     url : str
         The target as the user gave it (for messages).
     renames : bool
-        True when a rename is cheap and atomic (a local folder): shards then stage their
-        media and rename them; object stores write every object in place, whole.
+        A rename is cheap and atomic (a local folder: shards stage media, then rename).
     """
 
     url: str
@@ -181,13 +178,7 @@ class Target(Protocol):
         ...
 
     def move(self, src: str, dst: str) -> None:
-        """Rename ``src`` to ``dst`` (only used when :attr:`renames`).
-
-        Raises
-        ------
-        OutputError
-            It cannot be renamed.
-        """
+        """Rename ``src`` to ``dst`` (OutputError when it cannot: see the targets)."""
         ...
 
     def remove(self, names: list[str]) -> None:
@@ -218,9 +209,8 @@ class FolderTarget:
     root : str or Path
         The folder (it and the sub-folders of the names must exist before writing).
     scratch : bool
-        A scratch folder whose files are renamed into place later, or removed with it
-        on failure (a shard's staging folder): :meth:`write` then writes in place,
-        without a ``.part`` file and a second rename.
+        A scratch folder (a shard's staging folder, renamed into place or removed):
+        :meth:`write` then writes in place, without a ``.part`` file.
     """
 
     renames = True
@@ -255,16 +245,14 @@ class FolderTarget:
         """
         path = self.root / name
         tmp = path.with_name(f"{path.name}.{os.getpid()}{PART_SUFFIX}")
-        try:
-            with open(tmp, "wb") as f:
-                yield f
-            os.replace(tmp, path)
-        except OSError as exc:
-            tmp.unlink(missing_ok=True)
-            raise OutputError(f"{path}: cannot write ({_reason(exc)})") from None
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+        with failing_as(path, "write"):
+            try:
+                with open(tmp, "wb") as f:
+                    yield f
+                os.replace(tmp, path)
+            except BaseException:
+                tmp.unlink(missing_ok=True)
+                raise
 
     def read(self, name: str) -> bytes | None:
         """The bytes of ``root/name`` (None when missing).
