@@ -191,3 +191,30 @@ def test_the_command_line_writes_to_a_url_with_media_none_and_parquet(tmp_path: 
     names = {p.split("/cli/", 1)[1] for p in fsspec.filesystem("memory").find("/cli")}
     assert {"recordings.json", "events.jsonl", "recordings.parquet", "events.parquet", "recsim-run.json"} <= names
     assert not [n for n in names if n.startswith("media/")]
+
+
+def test_a_failing_batch_into_a_bucket_root_removes_what_it_wrote_and_keeps_the_bucket(
+        s3: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A batch into ``s3://bucket`` (no prefix) whose second media put fails: OutputError,
+    every object it wrote removed, the bucket itself kept (and usable again)."""
+    from recsim.outputs.remote import FsspecTarget
+
+    fs, opts = s3["fs"], s3["options"]
+    fs.mkdir("recsim-root")
+    real = FsspecTarget.write
+    puts = {"media": 0}
+
+    def failing(self: FsspecTarget, name: str, data: bytes) -> None:
+        if name.endswith(".wav"):
+            puts["media"] += 1
+            if puts["media"] == 2:
+                raise OutputError(f"{self.url}/{name}: cannot write (the store refuses it)")
+        real(self, name, data)
+
+    monkeypatch.setattr(FsspecTarget, "write", failing)
+    with pytest.raises(OutputError, match="the store refuses it"):
+        run_batch(_listed(3), "s3://recsim-root", shard_calls=1, storage_options=opts)
+    fs.invalidate_cache()
+    assert fs.exists("recsim-root") and fs.find("recsim-root") == []
+    monkeypatch.setattr(FsspecTarget, "write", real)
+    assert run_batch(_listed(3), "s3://recsim-root", shard_calls=1, storage_options=opts).recordings == 3

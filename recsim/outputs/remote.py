@@ -207,7 +207,11 @@ class FsspecTarget:
             self.fs.rm(paths)
 
     def remove_tree(self, sub: str) -> None:
-        """Delete every object under ``sub``."""
+        """Delete every object under ``sub``. ``""`` (the target itself) is a no-op: an
+        empty prefix has nothing to remove, and the bucket of ``s3://bucket`` is never
+        deleted."""
+        if not sub:
+            return
         with contextlib.suppress(FileNotFoundError):
             self.fs.rm(self._path(sub), recursive=True)
 
