@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_run_folder import _traffic
 
 from recsim import scenario_from_dict
 from recsim.batch import run_batch
@@ -26,14 +27,6 @@ moto_server = pytest.importorskip("moto.server")
 
 BUCKET = "recsim-test"
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _traffic(n: int = 6, seed: int = 5) -> Any:
-    mix = [{"template": "voicemail", "weight": 2}, {"template": "dual_dial", "weight": 1},
-           {"template": "conference", "weight": 1, "participants": 2}]
-    tr = {"calls": n, "arrivals": {"process": "poisson", "rate_per_s": 2.0},
-          "call_seconds": {"dist": "uniform", "low": 8, "high": 14}, "mix": mix}
-    return scenario_from_dict({"seed": seed, "traffic": tr}, expand=False)
 
 
 def _listed(n: int = 5) -> Any:
@@ -118,10 +111,10 @@ def test_resume_on_s3_reruns_only_shards_whose_manifest_is_missing(s3: dict[str,
     refused (naming the object); a changed scenario is refused; the end result equals
     an uninterrupted run's bytes."""
     fs, url, opts = s3["fs"], f"s3://{BUCKET}/run2", s3["options"]
-    run_batch(_traffic(), url, shard_calls=2, storage_options=opts)
+    run_batch(_traffic(6, 5), url, shard_calls=2, storage_options=opts)
     first = _remote_tree(fs, f"{BUCKET}/run2")
     fs.rm(f"{BUCKET}/run2/.shards/00001.json")
-    again = run_batch(_traffic(), url, shard_calls=2, storage_options=opts)
+    again = run_batch(_traffic(6, 5), url, shard_calls=2, storage_options=opts)
     assert (again.shards_run, again.shards_skipped) == (1, 2)
     resumed = _remote_tree(fs, f"{BUCKET}/run2")
     assert json.loads(resumed.pop("summary.json"))["shards_skipped"] == 2
@@ -129,14 +122,14 @@ def test_resume_on_s3_reruns_only_shards_whose_manifest_is_missing(s3: dict[str,
     victim = next(k for k in first if k.startswith("media/"))
     fs.rm(f"{BUCKET}/run2/{victim}")
     with pytest.raises(OutputError, match=f"{victim}: missing or changed.*--overwrite"):
-        run_batch(_traffic(), url, shard_calls=2, storage_options=opts)
+        run_batch(_traffic(6, 5), url, shard_calls=2, storage_options=opts)
     fs.pipe_file(f"{BUCKET}/run2/{victim}", first[victim])
     fs.pipe_file(f"{BUCKET}/run2/.shards/00000.json", b"{not json")
     with pytest.raises(OutputError, match=r"00000\.json: corrupt shard file"):
-        run_batch(_traffic(), url, shard_calls=2, storage_options=opts)
+        run_batch(_traffic(6, 5), url, shard_calls=2, storage_options=opts)
     with pytest.raises(OutputError, match=r"another run.*scenario"):
-        run_batch(_traffic(seed=6), url, shard_calls=2, storage_options=opts)
-    run_batch(_traffic(), url, shard_calls=2, storage_options=opts, overwrite=True)
+        run_batch(_traffic(6, 6), url, shard_calls=2, storage_options=opts)
+    run_batch(_traffic(6, 5), url, shard_calls=2, storage_options=opts, overwrite=True)
     assert _remote_tree(fs, f"{BUCKET}/run2") == first
 
 
