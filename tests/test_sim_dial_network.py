@@ -213,6 +213,22 @@ def test_traffic_scenario_takes_the_scenario_preset() -> None:
         assert leg.lost and leg.concealed
 
 
+def test_a_traffic_template_takes_its_own_preset() -> None:
+    """A mix entry's ``network`` reaches every call that template expands to, and only
+    those: dual_dial calls on a congested network, voicemail calls on the clean default."""
+    sc = scenario_from_dict({"seed": 3, "traffic": {"calls": 12, "mix": [
+        {"template": "dual_dial", "network": {"preset": "congested"}}, {"template": "voicemail"}]}})
+    sim = Simulation(sc)
+    sim.run()
+    dialed = [c for c in sim.calls if len(c.legs) == 2]
+    alone = [c for c in sim.calls if len(c.legs) == 1]
+    assert dialed and alone
+    for leg in (leg for c in dialed for leg in c.legs):
+        assert leg.line is not None and leg.line.imp.loss_rate == 0.05 and leg.lost
+    for leg in (leg for c in alone for leg in c.legs):
+        assert (leg.line is None or leg.line.imp.loss_rate == 0) and not leg.lost and leg.codec == "PCMU"
+
+
 @pytest.mark.parametrize("codec", ["PCMU", "PCMA"])
 def test_stream_codes_what_plays_and_keeps_digital_silence(codec: str) -> None:
     """A coded stream renders every played sample as a decoder value of its codec (clips

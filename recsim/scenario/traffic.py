@@ -38,6 +38,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from recsim.scenario.fields import MAX_CALL_S, MAX_START_S
+from recsim.scenario.network import NetworkSpec
 
 __all__ = ["BANK_SECONDS", "BANK_VOICES", "MAX_UNITS", "TEMPLATES", "UNIT_INDEX_BASE", "Traffic", "check_starts",
            "expand_traffic", "expand_units", "unit_starts"]
@@ -118,11 +119,15 @@ class Talk(_TrafficModel):
 
 
 class MixEntry(_TrafficModel):
-    """One template of the mix, its weight and (conferences) its participant count."""
+    """One template of the mix, its weight, (conferences) its participant count and
+    (optional) the network of its calls: a preset and overrides
+    (:class:`recsim.scenario.network.NetworkSpec`), copied into every call it expands to
+    as ``calls[i].network`` (over the scenario's ``network``)."""
 
     template: Literal["voicemail", "dual_dial", "payment_pause", "outbound_record", "conference"]
     weight: float = Field(default=1.0, gt=0, le=1e6, allow_inf_nan=False)
     participants: int = Field(default=3, ge=2, le=10)
+    network: NetworkSpec | None = None
 
 
 class Traffic(_TrafficModel):
@@ -222,6 +227,10 @@ def _unit(template: MixEntry, i: int, start: float, rng: np.random.Generator, tr
             calls.append({"from": who, "to": app, "start_s": round(start + join, 3),
                           "twiml": f"<Response><Dial><Conference{attrs}>{room}</Conference></Dial></Response>",
                           "events": [{"at": round(call_s - join, 3), "hangup": "caller"}]})
+    if template.network is not None:
+        network = template.network.model_dump(exclude_none=True)
+        for call in calls:
+            call["network"] = network
     return calls, parties
 
 
