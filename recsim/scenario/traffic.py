@@ -127,7 +127,7 @@ class MixEntry(_TrafficModel):
     template: Literal["voicemail", "dual_dial", "payment_pause", "outbound_record", "conference"]
     weight: float = Field(default=1.0, gt=0, le=1e6, allow_inf_nan=False)
     participants: int = Field(default=3, ge=2, le=10)
-    network: NetworkSpec | None = None
+    network: NetworkSpec | None = Field(default=None, exclude_if=lambda v: v is None)  # unset: left out of dumps
 
 
 class Traffic(_TrafficModel):
