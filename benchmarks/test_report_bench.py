@@ -15,7 +15,7 @@ import pytest
 
 from recsim import run
 from recsim.report import render_page, report_data, write_report
-from recsim.report.browser import chromium_available, launch_chromium
+from recsim.report.browser import chromium, chromium_available
 from recsim.scenario import load_scenario
 
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -43,10 +43,9 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as p:
-        b = launch_chromium(p)
+    """One headless chromium for the module."""
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.mark.benchmark(group="report")

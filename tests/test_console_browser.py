@@ -13,7 +13,7 @@ import httpx
 import pytest
 from servers import UvicornThread
 
-from recsim.report.browser import chromium_available, launch_chromium
+from recsim.report.browser import chromium, chromium_available
 from recsim.scenario import load_scenario
 from recsim.server import build
 
@@ -39,10 +39,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, str]
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     """One headless chromium for the module."""
-    with sync_api.sync_playwright() as p:
-        b = launch_chromium(p)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 def test_console_needs_the_account_credentials(server: tuple[Any, str]) -> None:

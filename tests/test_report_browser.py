@@ -16,7 +16,7 @@ import pytest
 
 from recsim import run
 from recsim.report import MARK_KINDS, SPAN_KINDS, render_page, write_report
-from recsim.report.browser import chromium_available, launch_chromium
+from recsim.report.browser import chromium, chromium_available
 from recsim.scenario import load_scenario
 
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -27,10 +27,8 @@ pytestmark = pytest.mark.skipif(not chromium_available(), reason="needs Debian's
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     """One headless chromium for the module."""
-    with sync_api.sync_playwright() as p:
-        b = launch_chromium(p)
+    with chromium() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

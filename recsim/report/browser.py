@@ -5,10 +5,12 @@ the Playwright session (``playwright.sync_api.sync_playwright()``)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "chromium_available", "launch_chromium"]
+__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "chromium", "chromium_available", "launch_chromium"]
 
 #: The browser binary (Debian package ``chromium``; ``.ci/run`` installs it when missing).
 CHROMIUM = "/usr/bin/chromium"
@@ -41,3 +43,29 @@ def launch_chromium(playwright: Any) -> Any:
         The binary is missing or does not start.
     """
     return playwright.chromium.launch(executable_path=CHROMIUM, args=list(CHROMIUM_ARGS))
+
+
+@contextmanager
+def chromium() -> Iterator[Any]:
+    """A Playwright session with :data:`CHROMIUM` launched in it, closed on exit (the
+    browser of the browser tests and the report benchmark).
+
+    Yields
+    ------
+    playwright.sync_api.Browser
+
+    Raises
+    ------
+    ImportError
+        Playwright's package is not installed (the ``browser`` extra, in ``dev``).
+    playwright.sync_api.Error
+        The binary is missing or does not start.
+    """
+    from playwright.sync_api import sync_playwright  # a test tool: deferred, never imported by recsim
+
+    with sync_playwright() as p:
+        browser = launch_chromium(p)
+        try:
+            yield browser
+        finally:
+            browser.close()
