@@ -23,6 +23,7 @@ TOKEN = "calls"
 AUTH = (AC, TOKEN)
 V1 = f"/2010-04-01/Accounts/{AC}"
 CALLEE = "+15550001111"
+AGENT = "+15550002222"
 EPOCH = 1767225600.0  # 2026-01-01T00:00:00Z, the scenario default
 LONG = "<Response><Pause length='60'/></Response>"
 
@@ -30,7 +31,9 @@ LONG = "<Response><Pause length='60'/></Response>"
 class Api:
     def __init__(self, tmp: Path) -> None:
         sc = scenario_from_dict({"parties": {CALLEE: {"audio": {"synthetic": {"seconds": 90, "seed": 1}},
-                                                      "answer_delay_s": 1.0}},
+                                                      "answer_delay_s": 1.0},
+                                             AGENT: {"audio": {"synthetic": {"seconds": 90, "seed": 2}},
+                                                     "answer_delay_s": 2.0}},
                                  "apps": {"https://app/next": "<Response><Pause length='2'/></Response>"}},
                                 source="calls.yaml")
         self.backend = Backend(Store(":memory:", tmp / "media"), {AC: TOKEN}, scenario=sc)
@@ -174,11 +177,39 @@ def test_delete_only_ended_calls(api: Api) -> None:
     assert [r["status"] for r in recs] == ["completed"]
 
 
-def test_redirect_during_record_is_refused_not_hung_up(api: Api) -> None:
-    """A redirect while <Record> runs is refused (400 20001 naming the verb), and the call
-    and its recording go on: recsim's <Record> would take it as a hangup."""
-    call = api.create(twiml="<Response><Record timeout='0' maxLength='20' playBeep='false'/></Response>")
+def _requested(api: Api, url: str) -> list[float]:
+    return [e.time for _, e in api.backend.events if e.kind == "twiml-request" and e.url == url]
+
+
+def test_redirect_during_record_ends_the_recording_there(api: Api) -> None:
+    """A Twiml update at 3 s while <Record> runs (from the answer at 1 s): the recording
+    ends at 3 s (2 s captured, completed), its action is not requested, and the new
+    TwiML runs from 3 s (a 2 s pause: the call ends at 5 s)."""
+    call = api.create(twiml="<Response><Record timeout='0' maxLength='20' playBeep='false' trim='do-not-trim' "
+                            "action='https://app/after'/></Response>")
     api.backend.advance(3.0)
-    r = api.update(call["sid"], Twiml=LONG)
-    assert (r.status_code, r.json()["code"]) == (400, 20001) and "<Record>" in r.json()["message"]
-    assert api.fetch(call["sid"])["status"] == "in-progress"
+    assert api.update(call["sid"], Twiml="<Response><Pause length='2'/></Response>").status_code == 200
+    api.backend.advance(30.0)
+    (rec,) = api.http.get(f"{V1}/Calls/{call['sid']}/Recordings.json", auth=AUTH).json()["recordings"]
+    assert (rec["status"], rec["source"], float(rec["recsim_duration_s"])) == ("completed", "RecordVerb", 2.0)
+    assert _requested(api, "https://app/after") == []
+    assert _at(api.fetch(call["sid"])["end_time"]) == 5.0
+
+
+def test_redirect_during_dial_disconnects_the_dialed_party(api: Api) -> None:
+    """A Twiml update at 6 s while the caller talks to a dialed number (answered at 3 s):
+    the dialed leg ends at 6 s, the <Dial> recording (record-from-answer-dual) ends
+    there with 3 s, the <Dial> action is not requested, and the caller goes on with the
+    new TwiML (a 2 s pause: the call ends at 8 s)."""
+    call = api.create(twiml=f"<Response><Dial action='https://app/after' record='record-from-answer-dual' "
+                            f"trim='do-not-trim'><Number>{AGENT}</Number></Dial></Response>")
+    api.backend.advance(6.0)
+    assert api.update(call["sid"], Twiml="<Response><Pause length='2'/></Response>").status_code == 200
+    api.backend.advance(30.0)
+    (sim_call,) = [c for c in api.backend.sim(AC).calls if c.parent.sid == call["sid"]]
+    (child,) = [leg for leg in sim_call.legs if leg is not sim_call.parent]
+    assert (child.to, child.answered_at, child.ended_at) == (AGENT, 3.0, 6.0)
+    (rec,) = api.http.get(f"{V1}/Calls/{call['sid']}/Recordings.json", auth=AUTH).json()["recordings"]
+    assert (rec["status"], rec["channels"], float(rec["recsim_duration_s"])) == ("completed", 2, 3.0)
+    assert _requested(api, "https://app/after") == []
+    assert _at(api.fetch(call["sid"])["end_time"]) == 8.0

@@ -53,3 +53,25 @@ def test_a_hangup_interrupt_still_ends_the_call(tmp_path: Path) -> None:
     assert call.parent.ended_at == 5.0
     (rec,) = sim.recordings.values()
     assert rec.assembly is not None and rec.assembly.samples.shape[0] == 5 * RATE
+
+
+def test_a_document_interrupt_takes_a_call_out_of_its_conference(tmp_path: Path) -> None:
+    """Two callers in a recorded conference; the second is redirected at 6 s to a 2 s
+    pause: it leaves the room at 6 s (the first stays until its own hangup at 10 s) and
+    its call ends at 8 s, not at the redirect."""
+    room = "<Response><Dial><Conference{}>room</Conference></Dial></Response>"
+    sim = simulation(build(tmp_path, [
+        {"from": "+1501", "to": "+1600", "twiml": room.format(' record="record-from-start"'),
+         "events": [{"at": 10.0, "hangup": "caller"}]},
+        {"from": "+1502", "to": "+1600", "twiml": room.format("")}]))
+    for index, spec in sim.scenario.indexed_calls():
+        sim.add_call(index, spec)
+    sim.env.run(until=6.0)
+    first, second = sim.calls
+    assert second.process is not None
+    second.process.interrupt(parse_twiml("<Response><Pause length='2'/></Response>", url="Twiml"))
+    sim.env.run()
+    assert second.parent.ended_at == 8.0 and first.parent.ended_at == 10.0
+    (conf,) = sim.conferences.values()
+    (rec,) = conf.recordings
+    assert rec.assembly is not None and rec.assembly.untrimmed == 10 * RATE  # the room lived until 10 s

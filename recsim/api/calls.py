@@ -26,7 +26,6 @@ from recsim.sim.call_flow import call_process
 from recsim.sim.callbacks import API_VERSION
 from recsim.sim.simulation import Simulation
 from recsim.twiml import Document, parse_twiml
-from recsim.values import Source
 
 __all__ = ["CallActions"]
 
@@ -124,7 +123,6 @@ class CallActions(BackendState):
                 if status != "in-progress":
                     raise InvalidRequestError(21220, f"Call {call_sid} is {status}, not in-progress; cannot "
                                                      "redirect it")
-                _check_redirectable(call)
                 self._redirect(sim, call, args)
             if args.status == "completed" and status == "in-progress":
                 sim.hangup(call, call.parent)
@@ -189,23 +187,6 @@ class CallActions(BackendState):
                     return c
         raise NotFoundError(f"The requested resource /{API_VERSION}/Accounts/{account_sid}/Calls/{call_sid}.json "
                             "was not found")
-
-
-def _check_redirectable(call: Call) -> None:
-    """Refuse a redirect the simulation cannot run yet: ``<Record>`` and ``<Dial>`` take
-    an interrupt as a hangup of the caller, which would end the call.
-
-    Raises
-    ------
-    InvalidRequestError
-        20001 naming the verb.
-    """
-    recording = any(r.options.source == Source.RECORD_VERB and r.active for r in call.recordings)
-    dialing = call.child is not None and call.child.ended_at is None
-    if recording or dialing:
-        verb = "<Record>" if recording else "<Dial>"
-        raise InvalidRequestError(20001, f"Call {call.parent.sid} is in {verb}: redirecting a call during "
-                                         f"{verb} is not simulated yet (recsim would hang it up)")
 
 
 def _cancellable(sim: Simulation, call: Call) -> Generator[Any, Any, None]:

@@ -74,9 +74,11 @@ def dial(cx: Context, call: Call, verb: Dial, doc: Document) -> Step:
         if verb.record.startswith("record-from-ringing"):
             state.rec = cx.recorder.start(call.sids, parent, opts, float(k.env.now), call=call)
         status = yield from _ring_and_talk(cx, call, verb, party, child, state, opts)
-    except simpy.Interrupt:
+    except simpy.Interrupt as interrupt:
         _end_bridge(cx, call, child, state)
-        return HANGUP
+        # a live call modification (Calls update Url / Twiml) disconnects the dialed party
+        # and the caller goes on with the new TwiML (no <Dial> action); else a hangup
+        return interrupt.cause if isinstance(interrupt.cause, Document) else HANGUP
     _end_bridge(cx, call, child, state)
     if not verb.action:
         return None
@@ -145,9 +147,9 @@ def _conference(cx: Context, call: Call, verb: Dial, doc: Document) -> Step:
     conf, part = cx.conferences.join(call, verb.conference, where)
     try:
         yield conf.ended_event
-    except simpy.Interrupt:
+    except simpy.Interrupt as interrupt:
         cx.conferences.leave(conf, part, float(k.env.now))
-        return HANGUP
+        return interrupt.cause if isinstance(interrupt.cause, Document) else HANGUP
     if verb.action:
         return k.fetch(call, verb.action, verb.method, k.standard_params(call), reason="dial-action")
     return None

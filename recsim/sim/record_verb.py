@@ -132,7 +132,12 @@ def execute_record(cx: Context, call: Call, verb: Record, doc: Document) -> Step
         end = find_record_end(k.account, leg, t0=t0, timeout=verb.timeout, finish_on_key=verb.finish_on_key,
                               max_length=max_length)
         yield env.timeout(max(0.0, end.time - env.now))
-    except simpy.Interrupt:
+    except simpy.Interrupt as interrupt:
+        if isinstance(interrupt.cause, Document):  # a live call modification: the new TwiML
+            if rec is not None:                      # runs now; the recording ends here, no action
+                rec.end_reason = "redirect"
+                cx.recorder.stop(rec, float(env.now))
+            return interrupt.cause
         if rec is None:
             return HANGUP
         return _finish(cx, call, verb, doc, rec, RecordEnd("hangup", float(env.now), "hangup"), hung=True)

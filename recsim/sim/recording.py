@@ -98,7 +98,7 @@ class Recording:
         self.duration: int | None = None
         self.completed_at: float | None = None
         self.conference_sid: str | None = None
-        self.end_reason: str | None = None  # <Record>: timeout, key, max-length, hangup
+        self.end_reason: str | None = None  # <Record>: timeout, key, max-length, hangup, redirect
         self.beep = False  # <Record> played a beep before capture
         self.transcribe = False  # <Record transcribe="true">
         self.transcribe_callback: str | None = None
