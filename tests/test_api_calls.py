@@ -213,3 +213,21 @@ def test_redirect_during_dial_disconnects_the_dialed_party(api: Api) -> None:
     assert (rec["status"], rec["channels"], float(rec["recsim_duration_s"])) == ("completed", 2, 3.0)
     assert _requested(api, "https://app/after") == []
     assert _at(api.fetch(call["sid"])["end_time"]) == 8.0
+
+
+def test_record_actions_of_twiml_given_to_the_calls_api(api: Api) -> None:
+    """001: a live call redirected to a <Record> without action is 11100, and a relative
+    <Record action> in a Twiml parameter (create or update) is 11100; the call goes on
+    untouched. An absolute action is accepted."""
+    relative = "<Response><Record action='/done'/></Response>"
+    r = api.http.post(f"{V1}/Calls.json", data={"To": CALLEE, "From": "+15559990000", "Twiml": relative}, auth=AUTH)
+    assert (r.status_code, r.json()["code"]) == (400, 11100) and "absolute" in r.json()["message"]
+    call = api.create()
+    api.backend.advance(2.0)
+    for twiml, words in (("<Response><Record/></Response>", "needs its action"),
+                         ("<Response><Record action='done'/></Response>", "absolute")):
+        r = api.update(call["sid"], Twiml=twiml)
+        assert (r.status_code, r.json()["code"]) == (400, 11100) and words in r.json()["message"]
+    assert api.fetch(call["sid"])["status"] == "in-progress"
+    ok = api.update(call["sid"], Twiml="<Response><Record action='https://app/next' maxLength='3'/></Response>")
+    assert ok.status_code == 200

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Generator
 from typing import Any
+from urllib.parse import urlsplit
 
 import simpy
 
@@ -25,7 +26,7 @@ from recsim.sim.call import Call
 from recsim.sim.call_flow import call_process
 from recsim.sim.callbacks import API_VERSION
 from recsim.sim.simulation import Simulation
-from recsim.twiml import Document, parse_twiml
+from recsim.twiml import Document, Record, parse_twiml
 
 __all__ = ["CallActions"]
 
@@ -51,7 +52,7 @@ class CallActions(BackendState):
         """
         spec: dict[str, Any] = {"from": args.from_, "to": args.to, "direction": "outbound-api"}
         if args.twiml:
-            self._parse(args.twiml, "Twiml")
+            _check_record_actions(self._parse(args.twiml, "Twiml"), redirect=False)
             spec["twiml"] = args.twiml
         else:
             spec["url"] = args.url
@@ -170,6 +171,7 @@ class CallActions(BackendState):
         else:
             assert args.url is not None
             doc = sim.fetch(call, args.url, args.method, sim.standard_params(call), reason="redirect")
+        _check_record_actions(doc, redirect=True)
         if call.process is not None and call.process.is_alive:
             call.process.interrupt(doc)
 
@@ -187,6 +189,29 @@ class CallActions(BackendState):
                     return c
         raise NotFoundError(f"The requested resource /{API_VERSION}/Accounts/{account_sid}/Calls/{call_sid}.json "
                             "was not found")
+
+
+def _check_record_actions(doc: Document, *, redirect: bool) -> None:
+    """001's two rules for the ``<Record>`` of a document given to the Calls API: "When
+    modifying a live call to redirect to a <Record> verb an action URL must be provided.
+    Failure to provide an action URL will result in an 11100 error", and "If you started
+    or updated a call with a twiml parameter, the action URLs for <Record> ... must be
+    absolute".
+
+    Raises
+    ------
+    InvalidRequestError
+        11100 (HTTP 400) naming the rule and the ``<Record>``.
+    """
+    for verb in doc.verbs:
+        if not isinstance(verb, Record):
+            continue
+        if redirect and not verb.action:
+            raise InvalidRequestError(11100, "Invalid URL: a live call redirected to a <Record> needs its action "
+                                             "URL (001: 'an action URL must be provided')")
+        if doc.url == "Twiml" and verb.action and urlsplit(verb.action).scheme not in ("http", "https"):
+            raise InvalidRequestError(11100, f"Invalid URL format: <Record action={verb.action!r}> in a Twiml "
+                                             "parameter must be an absolute URL (001)")
 
 
 def _cancellable(sim: Simulation, call: Call) -> Generator[Any, Any, None]:
