@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import signal
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
 from typing import Any
 
 from recsim._extras import require
 from recsim.batch.plan import Shard
 from recsim.batch.shard import ShardOutput, run_shard
-from recsim.errors import ClusterError
+from recsim.errors import ClusterError, SimulationError
 from recsim.scenario import Scenario
 from recsim.traffic import talker_bank
 
@@ -77,19 +81,102 @@ def execute(scenario: Scenario, todo: list[Todo], n_shards: int, *, workers: int
             tick()
 
 
+@contextmanager
+def _sigint_held() -> Iterator[None]:
+    """Hold Ctrl-C while workers are forked, then raise it. A KeyboardInterrupt raised
+    inside an at-fork callback (``logging`` registers one) is printed and ignored by
+    Python, so a Ctrl-C landing during a fork would be lost."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    got: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: got.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if got:
+        raise KeyboardInterrupt
+
+
+def _worker(conn: Connection) -> None:
+    """A forked worker: run the shards the parent sends on this worker's own pipe, answer
+    None or the exception, until told to stop (None) or the pipe closes."""
+    _ignore_sigint()
+    while True:
+        try:
+            args = conn.recv()
+        except EOFError:
+            return
+        if args is None:
+            return
+        try:
+            _run_global(args)
+            answer: BaseException | None = None
+        except BaseException as exc:  # handed to the parent, which raises it
+            answer = exc
+        try:
+            conn.send(answer)
+        except Exception:  # an exception that does not pickle: its text
+            conn.send(SimulationError(f"{type(answer).__name__}: {answer}"))
+
+
 def _on_pool(scenario: Scenario, todo: list[Todo], workers: int, tick: Callable[[], None]) -> None:
-    """The shards on forked worker processes (they inherit the scenario and the voices)."""
+    """The shards on forked worker processes (they inherit the scenario and the voices).
+
+    Each worker has a pipe of its own and shares no lock with the others or the parent
+    (``multiprocessing.Pool`` shares its queues' locks, and stopping it while a worker
+    held one could hang the parent forever), so stopping the batch (Ctrl-C, an error) is
+    killing the workers.
+
+    Raises
+    ------
+    SimulationError
+        A worker process ended without answering (killed, out of memory).
+    """
     global _SCENARIO
     _SCENARIO = scenario
     talker_bank(scenario.seed)  # once, before forking
-    pool = mp.get_context("fork").Pool(workers, initializer=_ignore_sigint)
+    ctx = mp.get_context("fork")
+    procs: dict[Connection, BaseProcess] = {}
+    queue = list(reversed(todo))
+    finished = False
     try:
-        for _ in pool.imap_unordered(_run_global, todo):
-            tick()
-        pool.close()
+        with _sigint_held():
+            for _ in range(min(workers, len(todo))):
+                parent, child = ctx.Pipe()
+                proc = ctx.Process(target=_worker, args=(child,), daemon=True)
+                proc.start()
+                child.close()
+                procs[parent] = proc
+        for parent in procs:
+            parent.send(queue.pop())
+        procs_conn = {id(c): c for c in procs}
+        busy = set(procs)
+        while busy:
+            for ready in wait(list(busy), timeout=0.1):  # back to Python often: Ctrl-C lands at once
+                conn = procs_conn[id(ready)]
+                try:
+                    answer = conn.recv()
+                except EOFError:
+                    procs[conn].join()
+                    raise SimulationError(f"a batch worker process ended while running a shard (exit code "
+                                          f"{procs[conn].exitcode}); run the batch again to resume") from None
+                if answer is not None:
+                    raise answer
+                tick()
+                if queue:
+                    conn.send(queue.pop())
+                else:
+                    conn.send(None)
+                    busy.discard(conn)
+        finished = True
     finally:
-        pool.terminate()
-        pool.join()
+        for conn, worker in procs.items():
+            if not finished and worker.is_alive():
+                worker.kill()  # safe at any moment: the worker shares no lock
+            worker.join()
+            conn.close()
         _SCENARIO = None
 
 
