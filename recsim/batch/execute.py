@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
-from typing import Any
+from typing import Any, cast
 
 from recsim._extras import require
 from recsim.batch.plan import Shard
@@ -151,11 +151,10 @@ def _on_pool(scenario: Scenario, todo: list[Todo], workers: int, tick: Callable[
                 procs[parent] = proc
         for parent in procs:
             parent.send(queue.pop())
-        procs_conn = {id(c): c for c in procs}
         busy = set(procs)
         while busy:
             for ready in wait(list(busy), timeout=0.1):  # back to Python often: Ctrl-C lands at once
-                conn = procs_conn[id(ready)]
+                conn = cast(Connection, ready)  # wait() answers the objects it was given
                 try:
                     answer = conn.recv()
                 except EOFError:

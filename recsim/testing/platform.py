@@ -129,7 +129,7 @@ class TwilioPlatform:
         self._words: dict[str, list[dict[str, Any]]] = {}
         self.backend = Backend(store, {self.account_sid: self.auth_token}, scenario=scenario, clock="manual",
                                on_event=self._on_event, twiml_fetcher=self._fetch,
-                               on_recording=lambda account, row: self._words.__setitem__(row["sid"], row["words"]))
+                               on_recording=self._on_recording)
         self.backend.lock = _NoLock()  # type: ignore[assignment]
         app = _app(self.backend, media_auth)
         self._api = InProcessApp(app, "https://api.twilio.com")
@@ -311,6 +311,9 @@ class TwilioPlatform:
     def _fetch(self, account_sid: str, url: str, method: str, params: dict[str, str]) -> str | None:
         r = self._deliver(url, method, params, "twiml-request")
         return r.text if r is not None and r.status_code < 400 else None
+
+    def _on_recording(self, account_sid: str, row: dict[str, Any]) -> None:
+        self._words[row["sid"]] = row["words"]
 
     def _on_event(self, account_sid: str, event: Event) -> None:
         self._pending.append(event)
