@@ -31,9 +31,13 @@ def talker_bank(seed: int) -> tuple[np.ndarray, ...]:
     -------
     tuple of numpy.ndarray
         ``BANK_VOICES`` (8) voices, each ``(BANK_SECONDS * 8000,)`` int16 at 8000 Hz
-        (180 s of speech-like audio at -20 dBFS, pitch 100 + 20 v Hz).
+        (180 s of speech-like audio at -20 dBFS, pitch 100 + 20 v Hz),
+        read-only.
     """
-    return tuple(
+    voices = tuple(
         speech_like(BANK_SECONDS, seed=seed * 1000 + v, pitch_hz=100.0 + 20.0 * v, pauses=False, level_dbfs=-20.0)
         for v in range(BANK_VOICES)
     )
+    for voice in voices:  # shared by every call: read-only (a leg's codec codes each voice once)
+        voice.flags.writeable = False
+    return voices

@@ -77,23 +77,48 @@ class Floor:
             acc[lo - a : hi - a] += cn
 
 
-#: Coded copies of clips shared by many streams (a scenario's files): ``(id, codec)`` ->
-#: ``(clip, coded)``; the clip is held so its id is not reused while cached.
+#: Coded copies of clips shared by many streams (a scenario's files, the talker bank's
+#: voices): ``(id, codec)`` -> ``(clip, coded)``; the clip is held so its id is not
+#: reused while cached.
 _CODED: dict[tuple[int, str], tuple[np.ndarray, np.ndarray]] = {}
 _CODED_MAX = 256
 
 
-def coded(samples: np.ndarray, codec: str) -> np.ndarray:
-    """``samples`` through G.711 ``codec`` (encode then decode), cached per array."""
+def _coded_whole(samples: np.ndarray, codec: str) -> np.ndarray:
     key = (id(samples), codec)
     hit = _CODED.get(key)
     if hit is not None and hit[0] is samples:
         return hit[1]
     out = g711_roundtrip(samples, codec)
+    out.flags.writeable = False
     if len(_CODED) >= _CODED_MAX:
         _CODED.pop(next(iter(_CODED)))
     _CODED[key] = (samples, out)
     return out
+
+
+def _shared_base(samples: np.ndarray) -> np.ndarray | None:
+    """The read-only 1-D array ``samples`` is a contiguous slice of (a talker's voice,
+    a loaded file), or None."""
+    base = samples.base
+    if (type(base) is np.ndarray and not base.flags.writeable and base.ndim == 1 and samples.ndim == 1
+            and base.dtype == samples.dtype and base.flags.c_contiguous and samples.flags.c_contiguous):
+        return base
+    return None
+
+
+def coded(samples: np.ndarray, codec: str) -> np.ndarray:
+    """``samples`` through G.711 ``codec`` (encode then decode), cached per array.
+
+    G.711 codes sample by sample, so a slice of a read-only shared array (a clip of a
+    talker's voice) is the same slice of that array's coded copy: coded once, sliced
+    per clip (no copy). The result is read-only.
+    """
+    base = _shared_base(samples)
+    if base is None:
+        return _coded_whole(samples, codec)
+    off = (samples.__array_interface__["data"][0] - base.__array_interface__["data"][0]) // base.itemsize
+    return _coded_whole(base, codec)[off : off + samples.shape[0]]
 
 
 def _disjoint(parts: list[tuple[int, np.ndarray]]) -> bool:

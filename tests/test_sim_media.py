@@ -1,0 +1,61 @@
+"""The media model's shortcuts give the samples of the plain computation: a clip of a
+shared read-only voice is the slice of the voice's coded copy, coded once."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from recsim.audio import g711_roundtrip
+from recsim.sim import media
+from recsim.sim.media import Stream, coded
+from recsim.traffic import talker_bank
+
+_VOICE = np.random.default_rng(7).integers(-32768, 32768, 20_000).astype(np.int16)
+_VOICE.flags.writeable = False
+
+
+@settings(max_examples=60, deadline=None)
+@given(a=st.integers(0, 19_999), n=st.integers(0, 3_000), codec=st.sampled_from(["PCMU", "PCMA"]))
+def test_slice_of_shared_voice_is_the_slice_of_its_coded_copy(a: int, n: int, codec: str) -> None:
+    """coded(voice[a:a+n]) equals the G.711 round trip of those samples alone, and is
+    read-only (shared by every clip of the voice)."""
+    clip = _VOICE[a : a + n]
+    out = coded(clip, codec)
+    np.testing.assert_array_equal(out, g711_roundtrip(np.array(clip), codec))
+    assert out.dtype == np.int16 and out.shape == clip.shape and not out.flags.writeable
+
+
+def test_voice_coded_once_for_all_its_clips() -> None:
+    """Many clips of one talker voice add one cache entry (the voice), not one per clip."""
+    voice = talker_bank(3)[1]
+    assert not voice.flags.writeable
+    media._CODED.clear()
+    for k in range(50):
+        coded(voice[k * 800 : k * 800 + 4000], "PCMA")
+    assert list(media._CODED) == [(id(voice), "PCMA")]
+
+
+def test_writeable_clip_is_coded_by_itself() -> None:
+    """A writeable array (or a view of one) is coded directly, never through its base."""
+    base = np.arange(-4000, 4000, dtype=np.int16)
+    clip = base[1000:1100]
+    np.testing.assert_array_equal(coded(clip, "PCMU"), g711_roundtrip(clip.copy(), "PCMU"))
+    assert (id(base), "PCMU") not in media._CODED
+
+
+def test_stream_renders_talker_clips_like_coded_copies() -> None:
+    """A PCMU stream of two overlapping talker clips renders the saturated sum of their
+    coded samples, coded again (rendering checks the clip shortcut end to end)."""
+    voice = talker_bank(3)[2]
+    s = Stream()
+    s.codec = "PCMU"
+    s.add(100, voice[5000:9000])
+    s.add(3000, voice[70_000:72_000])
+    got = s.render(0, 6000)
+    acc = np.zeros(6000, dtype=np.int32)
+    acc[100:4100] += g711_roundtrip(voice[5000:9000].copy(), "PCMU")
+    acc[3000:5000] += g711_roundtrip(voice[70_000:72_000].copy(), "PCMU")
+    want = g711_roundtrip(np.clip(acc, -32768, 32767).astype(np.int16), "PCMU")
+    np.testing.assert_array_equal(got, want)
