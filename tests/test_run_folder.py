@@ -263,6 +263,21 @@ def test_resume_notices_deleted_media_and_corrupt_shards(tmp_path: Path) -> None
     assert _tree(out) == _tree(tmp_path / "ref")
 
 
+def test_resume_refuses_shards_of_the_line_based_stream_format(tmp_path: Path) -> None:
+    """A shard written before the framed streams (its manifest lists ``.jsonl``
+    streams) is refused by name, not misread by the merge."""
+    out = tmp_path / "out"
+    _interrupted(_traffic(), out, 1, shard_calls=4)
+    shard = out / ".shards" / "00000.json"
+    doc = json.loads(shard.read_text())
+    doc["streams"] = {name.replace(".frames", ".jsonl"): size for name, size in doc["streams"].items()}
+    for name in doc["streams"]:
+        (out / ".shards" / f"00000.{name}").write_bytes(b"x" * doc["streams"][name])
+    shard.write_text(json.dumps(doc))
+    with pytest.raises(OutputError, match=r"00000\.json: made by another recsim version.*--overwrite"):
+        run_batch(_traffic(), out, shard_calls=4)
+
+
 def test_resume_after_interruptions_gives_every_byte_of_an_uninterrupted_run(tmp_path: Path) -> None:
     out = tmp_path / "out"
     for after in (1, 2):

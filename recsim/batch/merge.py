@@ -1,10 +1,11 @@
 """The merge of a batch's shards, streamed: each shard's rows, events and
-transcriptions (each stream sorted canonically by its shard) are merged in canonical
-order by a k-way merge that reads every shard stream line by line, and written as they
-come (:func:`recsim.outputs.write_run_files`, :func:`recsim.outputs.columns.merge_parquet`).
-The parent holds one key and two read buffers per shard, plus one float per completed
-recording for the duration percentiles of ``summary.json``: its memory does not grow
-with the calls.
+transcriptions (each stream encoded by its shard as the run files hold them, framed and
+sorted canonically: :mod:`recsim.batch.frames`) are merged in canonical order by a
+k-way merge of their heads, and their bytes copied as they come
+(:func:`recsim.outputs.writer.write_encoded`, :func:`recsim.outputs.columns.merge_parquet`).
+The parent parses no row, event or word: it holds one head and two read buffers per
+shard, plus one float per completed recording for the duration percentiles of
+``summary.json``; its memory does not grow with the calls.
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ from typing import IO, Any
 
 import numpy as np
 
+from recsim.batch.frames import heads, read_frame
 from recsim.batch.shard import shard_name
-from recsim.outputs import Target, write_run_files
+from recsim.outputs import Target
 from recsim.outputs.columns import merge_parquet
+from recsim.outputs.writer import EncodedRow, write_encoded
 
 __all__ = ["BatchResult", "Tally", "merge", "merge_sorted", "merge_streams"]
 
@@ -58,20 +61,19 @@ def merge_sorted(streams: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
 
 
 def _keys(target: Target, name: str, k: int) -> Iterator[tuple[list[float], int]]:
-    """``(key, k)`` of every line of a shard stream, parsing only the key that each
-    line starts with (``{"key": [...], ...``)."""
+    """``(key, k)`` of every item of shard ``k``'s framed stream ``name`` (its parts
+    skipped)."""
     with target.open_read(name) as f:
-        for line in f:
-            end = line.index(b"]") + 1
-            yield json.loads(line[8:end]), k
+        for head in heads(f):
+            yield head["key"], k
 
 
-def merge_streams(target: Target, n_shards: int, stream: str) -> Iterator[dict[str, Any]]:
-    """The items of every shard's ``stream`` (``recordings.jsonl``, ...), in canonical
-    order: a k-way merge of the shards' keys decides which shard's next line comes
-    next, and that line is read and parsed only then. Memory holds one key and two
-    read buffers per shard, never a parsed row per shard (a row with its words is
-    tens of kB); ties keep shard order, as a stable sort of all would."""
+def merge_streams(target: Target, n_shards: int, stream: str) -> Iterator[tuple[dict[str, Any], list[bytes]]]:
+    """The items of every shard's framed ``stream`` (``recordings.frames``, ...;
+    :mod:`recsim.batch.frames`) in canonical order, as ``(head, parts)``: a k-way merge
+    of the shards' heads decides which shard's next item comes next, and that item's
+    bytes are read only then, never parsed. Memory holds one head and two read buffers
+    per shard; ties keep shard order, as a stable sort of all would."""
     names = [shard_name(k, stream) for k in range(n_shards)]
     order = heapq.merge(*(_keys(target, name, k) for k, name in enumerate(names)))
     readers: dict[int, IO[bytes]] = {}
@@ -79,7 +81,7 @@ def merge_streams(target: Target, n_shards: int, stream: str) -> Iterator[dict[s
         for _, k in order:
             if k not in readers:
                 readers[k] = target.open_read(names[k])
-            yield json.loads(readers[k].readline())
+            yield read_frame(readers[k])
     finally:
         for f in readers.values():
             f.close()
@@ -93,10 +95,10 @@ class Tally:
         self.counters: dict[str, Counter[Any]] = {k: Counter() for k in ("source", "status", "channels", "absent")}
         self.durations = array("d")
 
-    def count(self, rows: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
-        """Pass ``rows`` through, counting each."""
+    def count(self, items: Iterable[tuple[dict[str, Any], list[bytes]]]) -> Iterator[EncodedRow]:
+        """Count each merged recording by its head; pass its encoded parts on."""
         c = self.counters
-        for r in rows:
+        for r, parts in items:
             self.n += 1
             c["source"][r["source"]] += 1
             c["status"][r["status"]] += 1
@@ -105,7 +107,7 @@ class Tally:
                 c["absent"][r["error_code"]] += 1
             elif r["status"] == "completed":
                 self.durations.append(r["duration_s"])
-            yield r
+            yield parts[0], parts[1], parts[2]
 
     def result(self, out: str, n_calls: int, run: int, skipped: int) -> BatchResult:
         """The :class:`BatchResult` of what was counted."""
@@ -159,10 +161,11 @@ def merge(target: Target, manifests: list[dict[str, Any]], skipped: int, metadat
     _raise_open_files(2 * n)
     tally = Tally()
     if "json" in metadata:
-        write_run_files(target, tally.count(merge_streams(target, n, "recordings.jsonl")),
-                        merge_streams(target, n, "events.jsonl"), merge_streams(target, n, "transcriptions.jsonl"))
+        write_encoded(target, tally.count(merge_streams(target, n, "recordings.frames")),
+                      (parts[0] for _, parts in merge_streams(target, n, "events.frames")),
+                      (parts[0] for _, parts in merge_streams(target, n, "transcriptions.frames")))
     else:
-        for _ in tally.count(merge_streams(target, n, "recordings.jsonl")):
+        for _ in tally.count(merge_streams(target, n, "recordings.frames")):
             pass
     if "parquet" in metadata:
         for table in ("recordings", "events"):

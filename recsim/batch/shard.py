@@ -4,9 +4,10 @@ batch's :class:`~recsim.outputs.Target` (a local folder or an object-storage pre
 
 A shard ``k`` leaves, in ``.shards/``:
 
-- ``{k:05d}.recordings.jsonl``, ``{k:05d}.events.jsonl``, ``{k:05d}.transcriptions.jsonl``:
-  its rows, events and transcriptions, one JSON a line starting with its sort key, each
-  stream sorted canonically (the merge reads them line by line);
+- ``{k:05d}.recordings.frames``, ``{k:05d}.events.frames``, ``{k:05d}.transcriptions.frames``:
+  its rows, events and transcriptions encoded as the run files hold them, each item
+  framed by a head with its sort key (:mod:`recsim.batch.frames`), each stream sorted
+  canonically (the merge orders the heads and copies the bytes);
 - ``{k:05d}.recordings.parquet`` and ``{k:05d}.events.parquet`` when the batch writes
   Parquet metadata;
 - ``{k:05d}.json``, its manifest, written last: fingerprint, call count, its media with
@@ -24,10 +25,12 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from recsim.batch.frames import TALLIED, frame
 from recsim.batch.plan import Shard, shard_calls
 from recsim.errors import OutputError
 from recsim.outputs import RecordingWriter, Target, open_target
 from recsim.outputs.columns import event_record, recording_record, write_parquet
+from recsim.outputs.writer import encode_event, encode_row, encode_transcription
 from recsim.rest_steps import simulation
 from recsim.scenario import Scenario
 from recsim.sim.callbacks import MemorySink
@@ -35,6 +38,8 @@ from recsim.sim.callbacks import MemorySink
 __all__ = ["ShardOutput", "load_shard", "run_shard", "shard_name"]
 
 _AGAIN = "; run with --overwrite to start over"
+#: The framed streams every shard writes (:mod:`recsim.batch.frames`).
+STREAMS = ("recordings.frames", "events.frames", "transcriptions.frames")
 
 
 @dataclass(frozen=True)
@@ -68,10 +73,14 @@ def shard_name(k: int, stream: str = "json") -> str:
     return f".shards/{k:05d}.json" if stream == "json" else f".shards/{k:05d}.{stream}"
 
 
-def _jsonl(items: list[dict[str, Any]]) -> bytes:
-    """One JSON a line, each starting with its sort key (``{"key": [...], ...``) so the
-    merge reads the key without parsing the line."""
-    return "".join(json.dumps({"key": x["key"], **x}) + "\n" for x in items).encode()
+def _streams(rows: list[dict[str, Any]], events: list[dict[str, Any]],
+             trs: list[dict[str, Any]]) -> dict[str, bytes]:
+    """The shard's framed streams (:mod:`recsim.batch.frames`): each item encoded as the
+    run files hold it (:mod:`recsim.outputs.writer`), a recording's head with the
+    fields the merge counts."""
+    return {"recordings.frames": b"".join(frame(r["key"], encode_row(r), **{f: r[f] for f in TALLIED}) for r in rows),
+            "events.frames": b"".join(frame(e["key"], (encode_event(e),)) for e in events),
+            "transcriptions.frames": b"".join(frame(t["key"], (encode_transcription(t),)) for t in trs)}
 
 
 def _simulate(scenario: Scenario, shard: Shard, target: Target, media_dir: str,
@@ -122,8 +131,7 @@ def run_shard(scenario: Scenario, shard: Shard, output: ShardOutput, shard_id: i
     finally:
         if target.renames:
             target.remove_tree(stage)
-    streams = {"recordings.jsonl": _jsonl(rows), "events.jsonl": _jsonl(events),
-               "transcriptions.jsonl": _jsonl(trs)}
+    streams = _streams(rows, events, trs)
     sizes = {}
     for stream, data in streams.items():
         target.write(shard_name(shard_id, stream), data)
@@ -173,9 +181,12 @@ def load_shard(target: Target, k: int, fingerprint: str, media: dict[str, int | 
         raise OutputError(f"{where}: corrupt shard file ({str(exc)[:80]}){_AGAIN}") from None
     if data["fingerprint"] != fingerprint:
         raise OutputError(f"{where}: made by another run or shard plan (its fingerprint differs){_AGAIN}")
+    if not set(STREAMS) <= set(data["streams"]):
+        raise OutputError(f"{where}: made by another recsim version (its streams are not {', '.join(STREAMS)})"
+                          f"{_AGAIN}")
     for stream, size in data["streams"].items():
         got = shards.get(f"{k:05d}.{stream}")
-        if got is None or (stream.endswith(".jsonl") and got != size):
+        if got is None or (stream.endswith(".frames") and got != size):
             raise OutputError(f"{target.url}/{shard_name(k, stream)}: missing or changed since shard {k} "
                               f"finished{_AGAIN}")
     for name, size in data["media"]:

@@ -8,15 +8,18 @@
   :class:`~recsim.outputs.target.Target` and keeps or drops its samples;
 - :func:`write_run_files` writes the metadata files of a run from canonically sorted
   rows (README "Outputs"): ``recordings.json``, ``events.jsonl``, ``timelines.jsonl``,
-  ``words.jsonl`` and, when any, ``transcriptions.json``.
+  ``words.jsonl`` and, when any, ``transcriptions.json``; it encodes each item
+  (:func:`encode_row`, ...) and writes the bytes with :func:`write_encoded`, which a
+  batch's merge calls with the bytes its shards encoded.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -30,7 +33,8 @@ if TYPE_CHECKING:
     from recsim.sim.recording import Recording
     from recsim.sim.simulation import Simulation
 
-__all__ = ["RecordingWriter", "media_name", "recording_outputs", "write_run_files"]
+__all__ = ["EncodedRow", "RecordingWriter", "encode_event", "encode_row", "encode_transcription", "media_name",
+           "recording_outputs", "write_encoded", "write_run_files"]
 
 
 def media_name(sid: str, fmt: str) -> str:
@@ -136,32 +140,87 @@ class RecordingWriter:
         return finish_rows(self.sim, self.rows, events)
 
 
-def _json_file(doc: Any) -> bytes:
-    return (json.dumps(doc, indent=2) + "\n").encode()
+#: One recording row as the bytes of the run files: its ``recordings.json`` item (an
+#: indented resource without the array's separator), its ``timelines.jsonl`` line and
+#: its ``words.jsonl`` lines.
+EncodedRow = tuple[bytes, bytes, bytes]
 
 
-def _array_item(first: bool, doc: Any) -> bytes:
-    """One item of a JSON array written as ``json.dumps(items, indent=2)`` writes it."""
-    return (("[\n  " if first else ",\n  ") + json.dumps(doc, indent=2).replace("\n", "\n  ")).encode()
+def _indented(doc: Any) -> bytes:
+    """``doc`` as an item of a JSON array that ``json.dumps(items, indent=2)`` writes,
+    without the separator before it."""
+    return json.dumps(doc, indent=2).replace("\n", "\n  ").encode()
+
+
+def encode_row(row: dict[str, Any]) -> EncodedRow:
+    """The bytes one recording row contributes to the run files (:data:`EncodedRow`).
+
+    Parameters
+    ----------
+    row : dict
+        A finished row (:func:`~recsim.outputs.rows.finish_rows`).
+
+    Returns
+    -------
+    tuple of bytes
+        ``recordings.json`` item, ``timelines.jsonl`` line, ``words.jsonl`` lines
+        (:func:`~recsim.outputs.words.words_jsonl`; empty when no word).
+    """
+    return (_indented(row["resource"]), (json.dumps(row["timeline"]) + "\n").encode(),
+            words_jsonl(row.get("words", [])))
+
+
+def encode_event(item: dict[str, Any]) -> bytes:
+    """An ``events.jsonl`` line of a finished event item (``{"key", "event"}``)."""
+    return (json.dumps(item["event"]) + "\n").encode()
+
+
+def encode_transcription(item: dict[str, Any]) -> bytes:
+    """A ``transcriptions.json`` item of a finished transcription item
+    (``{"key", "transcription"}``), without the array's separator."""
+    return _indented(item["transcription"])
+
+
+def _array(f: IO[bytes], items: Iterable[bytes]) -> None:
+    """Write ``items`` (:func:`_indented`) as ``json.dumps(list, indent=2) + "\n"``."""
+    sep = b"[\n  "
+    for item in items:
+        f.write(sep)
+        f.write(item)
+        sep = b",\n  "
+    f.write(b"[]\n" if sep == b"[\n  " else b"\n]\n")
 
 
 def write_run_files(target: Target | str | Path, rows: Iterable[dict[str, Any]], events: Iterable[dict[str, Any]],
                     transcriptions: Iterable[dict[str, Any]]) -> None:
-    """The metadata files of a run, streamed from canonically sorted rows, events and
-    transcriptions (README "Outputs"): memory does not grow with their number.
-    ``words.jsonl`` (one line per captured word, :mod:`recsim.outputs.words`) is always
-    written, empty when no recording captured a word.
-
-    ``recordings.json`` is byte for byte ``json.dumps(resources, indent=2) + "\n"``;
-    ``transcriptions.json`` is written only when there is at least one.
+    """The metadata files of a run from canonically sorted rows, events and
+    transcriptions (README "Outputs"): :func:`write_encoded` of their encodings.
 
     Parameters
     ----------
     target : Target, str or Path
         Where the files go (a path is a :class:`~recsim.outputs.target.FolderTarget`).
     rows, events, transcriptions : iterable of dict
-        As :func:`~recsim.outputs.rows.finish_rows` returns them, or the streaming
-        merge of shards; each consumed once.
+        As :func:`~recsim.outputs.rows.finish_rows` returns them; each consumed once.
+
+    Raises
+    ------
+    OutputError
+        The folder is not writable or full.
+    """
+    write_encoded(target, map(encode_row, rows), map(encode_event, events),
+                  map(encode_transcription, transcriptions))
+
+
+def write_encoded(target: Target | str | Path, rows: Iterable[EncodedRow], events: Iterable[bytes],
+                  transcriptions: Iterable[bytes]) -> None:
+    """The metadata files of a run, streamed from encoded items in canonical order
+    (:func:`encode_row`, :func:`encode_event`, :func:`encode_transcription`; a batch's
+    merge copies them from its shards): memory does not grow with their number.
+
+    ``recordings.json`` is byte for byte ``json.dumps(resources, indent=2) + "\n"``;
+    ``words.jsonl`` is always written (empty when no recording captured a word);
+    ``transcriptions.json`` only when there is at least one.
 
     Raises
     ------
@@ -171,22 +230,18 @@ def write_run_files(target: Target | str | Path, rows: Iterable[dict[str, Any]],
     out = FolderTarget(target) if isinstance(target, str | Path) else target
     with (out.open_write("recordings.json") as rec, out.open_write("timelines.jsonl") as tl,
           out.open_write("words.jsonl") as words):
-        first = True
-        for r in rows:
-            rec.write(_array_item(first, r["resource"]))
-            tl.write((json.dumps(r["timeline"]) + "\n").encode())
-            words.write(words_jsonl(r.get("words", [])))
-            first = False
-        rec.write(b"[]\n" if first else b"\n]\n")
+        def items() -> Iterator[bytes]:
+            for resource, timeline, said in rows:
+                tl.write(timeline)
+                words.write(said)
+                yield resource
+        _array(rec, items())
     with out.open_write("events.jsonl") as ev:
-        for e in events:
-            ev.write((json.dumps(e["event"]) + "\n").encode())
+        for line in events:
+            ev.write(line)
     trs = iter(transcriptions)
     head = next(trs, None)
     if head is None:
         return
     with out.open_write("transcriptions.json") as f:
-        f.write(_array_item(True, head["transcription"]))
-        for t in trs:
-            f.write(_array_item(False, t["transcription"]))
-        f.write(b"\n]\n")
+        _array(f, itertools.chain((head,), trs))
