@@ -202,8 +202,17 @@ def canonical_keys(sim: Simulation, events: list[Event]) -> tuple[list[list[floa
 def with_callbacks(tl: dict[str, Any], events: list[Event]) -> dict[str, Any]:
     """A timeline with the times (s) and RecordingStatus of its recording's status
     callbacks, as ``callbacks: [[time s, status], ...]``."""
-    return {**tl, "callbacks": [[e.time, e.parameters.get("RecordingStatus")] for e in events
-                                if e.recording_sid == tl["sid"] and e.kind == "recording-status-callback"]}
+    return {**tl, "callbacks": _callbacks(events).get(tl["sid"], [])}
+
+
+def _callbacks(events: list[Event]) -> dict[str | None, list[list[Any]]]:
+    """``[[time s, RecordingStatus], ...]`` of the status callbacks of each recording
+    (by RecordingSid), in the order of ``events``: one pass for all rows."""
+    out: dict[str | None, list[list[Any]]] = {}
+    for e in events:
+        if e.kind == "recording-status-callback":
+            out.setdefault(e.recording_sid, []).append([e.time, e.parameters.get("RecordingStatus")])
+    return out
 
 
 def finish_rows(sim: Simulation, rows: list[dict[str, Any]], events: list[Event]) -> Rows:
@@ -217,10 +226,11 @@ def finish_rows(sim: Simulation, rows: list[dict[str, Any]], events: list[Event]
         ``{"key", "transcription"}``.
     """
     event_keys, rec_keys = canonical_keys(sim, events)
+    callbacks = _callbacks(events)
     for row in rows:
         row["key"] = rec_keys[row["sid"]]
         row["call_index"] = row["key"][1]
-        row["timeline"] = with_callbacks(row["timeline"], events)
+        row["timeline"] = {**row["timeline"], "callbacks": callbacks.get(row["sid"], [])}
     order = sorted(range(len(events)), key=lambda i: event_keys[i])
     events[:] = [events[i] for i in order]
     evs = [{"key": event_keys[i], "event": e.to_json()} for i, e in zip(order, events, strict=True)]
