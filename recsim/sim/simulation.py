@@ -15,7 +15,9 @@ responder, which records them as ``api-response`` events.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from recsim.scenario import CallSpec, RestCreate, RestUpdate, Scenario
@@ -33,7 +35,41 @@ from recsim.sim.recorder import Recorder, RecordingHook
 from recsim.sim.recording import Recording
 from recsim.sim.transcribe import Transcriber, Transcription
 
-__all__ = ["MAX_DOCUMENT_REQUESTS", "Simulation"]
+__all__ = ["GC_GEN0_THRESHOLD", "MAX_DOCUMENT_REQUESTS", "Simulation", "quiet_gc"]
+
+#: Python's generation-0 collection threshold while calls run (default 700): a call
+#: allocates thousands of small objects, and most of the 200,000 already alive (modules,
+#: the scenario) need no scan at all.
+GC_GEN0_THRESHOLD = 10_000
+
+
+@contextmanager
+def quiet_gc() -> Iterator[None]:
+    """Python's cyclic garbage collector set for a run of many calls, restored after.
+
+    Everything alive on entry (imports, the scenario, the talker bank) is moved out of
+    the collector's sight (:func:`gc.freeze`), and generation 0 is collected every
+    :data:`GC_GEN0_THRESHOLD` allocations instead of 700: a shard of 200 traffic calls
+    spent a quarter of its CPU in collections that found almost nothing. Nothing computed
+    changes; objects are freed as before (reference counts), cycles a little later.
+    A host that froze objects itself (or an enclosing ``quiet_gc``) keeps them frozen:
+    this one then only adds what is alive on entry and unfreezes nothing.
+
+    Yields
+    ------
+    None
+        While the calls run (:meth:`Simulation.run`).
+    """
+    old = gc.get_threshold()
+    mine = gc.get_freeze_count() == 0
+    gc.freeze()
+    gc.set_threshold(max(GC_GEN0_THRESHOLD, old[0]), old[1], old[2])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+        if mine:
+            gc.unfreeze()
 
 
 class Simulation(Kernel):
@@ -137,11 +173,33 @@ class Simulation(Kernel):
         self.env.process(call_process(self.context, self.controls, call))
         return call
 
-    def run(self) -> None:
-        """Run every call to its end and every recording to completed or absent."""
-        for index, spec in self.scenario.indexed_calls():
-            self.add_call(index, spec)
-        self.env.run()
+    def run(self, calls: Iterable[tuple[int, CallSpec]] | None = None, *,
+            progress: Callable[[int, int], None] | None = None) -> None:
+        """Run calls to their end and every recording to completed or absent, with the
+        garbage collector set for many calls (:func:`quiet_gc`).
+
+        Parameters
+        ----------
+        calls : iterable of (int, CallSpec), optional
+            ``(index, spec)`` of the calls to add first (default: the scenario's
+            :meth:`~recsim.scenario.Scenario.indexed_calls`; a batch shard passes its own).
+        progress : callable, optional
+            Called with ``(calls_ended, calls_total)`` every simulated minute and at the end.
+        """
+        with quiet_gc():
+            for index, spec in self.scenario.indexed_calls() if calls is None else calls:
+                self.add_call(index, spec)
+            env = self.env
+            if progress is None:
+                env.run()
+                return
+            tick = 60.0
+            while env.peek() != float("inf"):
+                env.step()
+                if env.now >= tick:
+                    tick = env.now + 60.0
+                    progress(sum(c.parent.ended_at is not None for c in self.calls), len(self.calls))
+            progress(len(self.calls), len(self.calls))
 
     def rest_create(self, call: Call, req: RestCreate) -> Recording:
         """:meth:`RestControls.create <recsim.sim.controls.RestControls.create>` now."""
