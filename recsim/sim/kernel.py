@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -196,7 +196,7 @@ class Kernel:
         """RecordingUrl of a callback (no extension: WAV by default)."""
         return f"https://api.twilio.com/{API_VERSION}/Accounts/{self.account_sid}/Recordings/{sid}"
 
-    def party_audio(self, leg: Leg, t: float, samples: np.ndarray, words: tuple[Word, ...] = ()) -> None:
+    def party_audio(self, leg: Leg, t: float, samples: np.ndarray, words: Sequence[Word] = ()) -> None:
         """What ``leg``'s party sends from simulated time ``t`` s (``(n,)`` int16 at 8 kHz)
         and the words it says (s from ``t``): the one path of a party's audio into the
         platform. With a network path (``leg.line``) the clip is band filtered and its
@@ -207,7 +207,7 @@ class Kernel:
             leg.concealed += [(a / SAMPLE_RATE, b / SAMPLE_RATE) for a, b in concealed]
         leg.inbound.add(start, samples, words)
 
-    def platform_audio(self, leg: Leg, t: float, samples: np.ndarray, words: tuple[Word, ...] = ()) -> None:
+    def platform_audio(self, leg: Leg, t: float, samples: np.ndarray, words: Sequence[Word] = ()) -> None:
         """What the platform plays to ``leg``'s party from ``t`` s (``<Say>``, ``<Play>``,
         the beep): ``(n,)`` int16 at 8 kHz, and its words (s from ``t``)."""
         leg.outbound.add(to_sample(t), samples, words)

@@ -9,6 +9,7 @@ a recording is assembled (DESIGN.md, "SimPy schedules, numpy computes").
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -137,7 +138,7 @@ class Stream:
     links : list of [int, int, Stream]
         ``[start_sample, stop_sample, source]``: ``source``'s audio over that span
         (a bridge; ``stop_sample`` moves when the bridge ends).
-    words : list of (int, tuple of Word)
+    words : list of (int, sequence of Word)
         ``(start_sample, words)``: the words a clip says, times in seconds from the
         clip's start (read by :mod:`recsim.sim.words`).
     codec : str
@@ -152,11 +153,11 @@ class Stream:
     def __init__(self) -> None:
         self.clips: list[tuple[int, np.ndarray]] = []
         self.links: list[list] = []
-        self.words: list[tuple[int, tuple[Word, ...]]] = []
+        self.words: list[tuple[int, Sequence[Word]]] = []
         self.codec = "L16"
         self.floor: Floor | None = None
 
-    def add(self, start: int, samples: np.ndarray, words: tuple[Word, ...] = ()) -> None:
+    def add(self, start: int, samples: np.ndarray, words: Sequence[Word] = ()) -> None:
         """Place ``samples`` ((n,) int16) from sample ``start`` on (mixed with others),
         and the ``words`` they say (seconds from the clip's start)."""
         if samples.shape[0]:
