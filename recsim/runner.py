@@ -224,21 +224,10 @@ def _in_folder(out_dir: str | Path, identity: runfolder.RunIdentity, overwrite: 
 
 
 def _simulate(sim: Simulation, scenario: Scenario, progress: Callable[[int, int], None] | None) -> None:
-    """Run every call of ``scenario`` to its end; ``progress(calls_ended, calls_total)``
-    every simulated minute and at the end."""
-    for index, spec in scenario.indexed_calls():
-        sim.add_call(index, spec)
-    env = sim.env
-    if progress is None:
-        env.run()
-        return
-    tick = 60.0
-    while env.peek() != float("inf"):
-        env.step()
-        if env.now >= tick:
-            tick = env.now + 60.0
-            progress(sum(c.parent.ended_at is not None for c in sim.calls), len(sim.calls))
-    progress(len(sim.calls), len(sim.calls))
+    """Run every call of ``scenario`` to its end (:meth:`Simulation.run
+    <recsim.sim.Simulation.run>`); ``progress(calls_ended, calls_total)`` every
+    simulated minute and at the end."""
+    sim.run(scenario.indexed_calls(), progress=progress)
 
 
 def _result(row: dict[str, Any], samples: np.ndarray | None) -> RecordingResult:

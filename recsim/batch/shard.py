@@ -90,9 +90,7 @@ def _simulate(scenario: Scenario, shard: Shard, target: Target, media_dir: str,
     sink = MemorySink()
     sim = simulation(scenario, sink=sink, validate_calls=False)
     writer = RecordingWriter(sim, formats, target.child(media_dir, scratch=target.renames) if formats else None)
-    for i, spec in calls:
-        sim.add_call(i, spec)
-    sim.env.run()
+    sim.run(calls)
     return writer, writer.finish(sink.events), len(calls)
 
 
