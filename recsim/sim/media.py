@@ -79,23 +79,23 @@ class Floor:
 
 
 #: Coded copies of clips shared by many streams (a scenario's files, the talker bank's
-#: voices): ``(id, codec)`` -> ``(clip, coded)``; the clip is held so its id is not
-#: reused while cached.
-_CODED: dict[tuple[int, str], tuple[np.ndarray, np.ndarray]] = {}
+#: voices): ``(id, codec)`` -> ``(clip, coded, address of the clip's first sample)``;
+#: the clip is held so its id is not reused while cached.
+_CODED: dict[tuple[int, str], tuple[np.ndarray, np.ndarray, int]] = {}
 _CODED_MAX = 256
 
 
-def _coded_whole(samples: np.ndarray, codec: str) -> np.ndarray:
+def _coded_whole(samples: np.ndarray, codec: str) -> tuple[np.ndarray, np.ndarray, int]:
     key = (id(samples), codec)
     hit = _CODED.get(key)
     if hit is not None and hit[0] is samples:
-        return hit[1]
+        return hit
     out = g711_roundtrip(samples, codec)
     out.flags.writeable = False
     if len(_CODED) >= _CODED_MAX:
         _CODED.pop(next(iter(_CODED)))
-    _CODED[key] = (samples, out)
-    return out
+    entry = _CODED[key] = (samples, out, samples.__array_interface__["data"][0])
+    return entry
 
 
 def _shared_base(samples: np.ndarray) -> np.ndarray | None:
@@ -117,9 +117,10 @@ def coded(samples: np.ndarray, codec: str) -> np.ndarray:
     """
     base = _shared_base(samples)
     if base is None:
-        return _coded_whole(samples, codec)
-    off = (samples.__array_interface__["data"][0] - base.__array_interface__["data"][0]) // base.itemsize
-    return _coded_whole(base, codec)[off : off + samples.shape[0]]
+        return _coded_whole(samples, codec)[1]
+    _, whole, address = _coded_whole(base, codec)
+    off = (samples.__array_interface__["data"][0] - address) // base.itemsize
+    return whole[off : off + samples.shape[0]]
 
 
 def _disjoint(parts: list[tuple[int, np.ndarray]]) -> bool:
