@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from recsim.audio import _kernels
+from recsim.audio import _goertzel
 from recsim.audio._validate import SAMPLE_RATE, valid_audio, valid_dbfs, valid_rate, valid_seconds
 from recsim.audio.convert import to_int16
 from recsim.errors import InvalidAudioError
@@ -180,11 +180,19 @@ def _coeffs(sample_rate: int) -> np.ndarray:
     return 2.0 * np.cos(2.0 * np.pi * freqs / sample_rate)
 
 
+_COEFFS = _coeffs(SAMPLE_RATE)
+#: Key names by code ``row * 4 + column`` of the keypad, and back.
+_KEY_NAME = tuple(_KEYPAD[k // 4][k % 4] for k in range(16))
+_KEY_CODE = {name: k for k, name in enumerate(_KEY_NAME)}
+
+
 def detect_dtmf(
     x: np.ndarray,
     *,
     min_level_dbfs: float = -36.0,
     sample_rate: int = SAMPLE_RATE,
+    stop_keys: str = "",
+    max_start: int | None = None,
 ) -> list[tuple[int, str]]:
     """Detect DTMF keys in mono audio with a Goertzel receiver.
 
@@ -193,7 +201,8 @@ def detect_dtmf(
     energy (purity > 0.7), each is at least 4x (6 dB) the second strongest of its
     group, their twist is within 8 dB, and each is above ``min_level_dbfs``. A key is
     reported when two consecutive blocks hold it; a new press needs a block without it
-    in between.
+    in between. Only the blocks a press can depend on are analysed (see
+    ``recsim.audio._goertzel``); the answer is that of analysing every block.
 
     Parameters
     ----------
@@ -203,6 +212,12 @@ def detect_dtmf(
         Minimum RMS level of each tone, dBFS (default -36).
     sample_rate : int
         Must be 8000 Hz.
+    stop_keys : str
+        Stop at the first press of one of these keys (it is the last one returned);
+        ``""`` (default): report every press. ``<Record finishOnKey>`` passes its keys.
+    max_start : int, optional
+        Report only presses starting at or before this sample (the scan ends there);
+        None (default): to the end of ``x``.
 
     Returns
     -------
@@ -213,59 +228,27 @@ def detect_dtmf(
     Raises
     ------
     InvalidAudioError
-        Not ``(n,)`` int16, bad level, rate other than 8000.
+        Not ``(n,)`` int16, bad level, rate other than 8000, a ``stop_keys`` character
+        that is not a key (0-9, *, #, A-D), a negative ``max_start``.
     """
     x = valid_audio(x, name="x", channels=(1,))
     lvl = valid_dbfs(min_level_dbfs, name="min_level_dbfs")
     valid_rate(sample_rate)
+    stop, last = _scan_limits(stop_keys, max_start)
     level_p = (_BLOCK * (32768.0 * 10.0 ** (lvl / 20.0))) ** 2 / 2.0
-    power, energy = _kernels.goertzel_blocks(x, _BLOCK, _HOP, _coeffs(sample_rate), level_p)
-    if power.shape[0] == 0 or not power.any():
-        return []
-    return _presses(_block_keys(power, energy, level_p))
+    starts, keys = _goertzel.dtmf_presses(x, _BLOCK, _HOP, _COEFFS, level_p, stop, last)
+    return [(int(a), _KEY_NAME[k]) for a, k in zip(starts.tolist(), keys.tolist(), strict=True)]
 
 
-def _block_keys(power: np.ndarray, energy: np.ndarray, level_p: float) -> np.ndarray:
-    """The key each block holds (``row * 4 + column`` of the keypad), or -1.
-
-    ``power`` is ``(n_blocks, 8)`` float64 Goertzel powers (four low-group then four
-    high-group tones), ``energy`` ``(n_blocks,)`` the blocks' sums of squares.
-    """
-    # |X|^2 of a sine of RMS r over N samples at a bin is about (N * r)^2 / 2 ... use
-    # the block energy E = N * r^2 for the scale: tone power share = 2 * P / (N * E).
-    lo, hi = power[:, :4], power[:, 4:]
-    lo_i, hi_i = lo.argmax(axis=1), hi.argmax(axis=1)
-    rows = np.arange(power.shape[0])
-    lo_p, hi_p = lo[rows, lo_i], hi[rows, hi_i]
-    lo_2 = np.sort(lo, axis=1)[:, -2]
-    hi_2 = np.sort(hi, axis=1)[:, -2]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        purity = 2.0 * (lo_p + hi_p) / (_BLOCK * energy)
-    twist_ok = (lo_p < hi_p * 6.31) & (hi_p < lo_p * 6.31)
-    ok = (
-        (energy > 0)
-        & (purity > 0.7)
-        & (lo_p > 4.0 * lo_2)
-        & (hi_p > 4.0 * hi_2)
-        & twist_ok
-        & (lo_p > level_p)
-        & (hi_p > level_p)
-    )
-    return np.where(ok, lo_i * 4 + hi_i, -1)
-
-
-def _presses(keys: np.ndarray) -> list[tuple[int, str]]:
-    """``(start_sample, key)`` of each press: a key held by two consecutive blocks,
-    reported once until a block without it."""
-    out: list[tuple[int, str]] = []
-    prev = -1
-    latched = -1  # key reported and still held
-    for b in range(keys.shape[0]):
-        k = int(keys[b])
-        if latched >= 0 and k != latched:
-            latched = -1
-        if latched < 0 and k >= 0 and k == prev:
-            out.append(((b - 1) * _HOP, _KEYPAD[k // 4][k % 4]))
-            latched = k
-        prev = k
-    return out
+def _scan_limits(stop_keys: str, max_start: int | None) -> tuple[np.ndarray, int]:
+    """``stop_keys`` as a (16,) uint8 mask by key code, ``max_start`` as an int (-1: none)."""
+    stop = np.zeros(16, dtype=np.uint8)
+    for key in stop_keys:
+        if key not in _KEY_CODE:
+            raise InvalidAudioError(f"stop_keys: {key!r} is not allowed; expected keys of 0123456789*#ABCD")
+        stop[_KEY_CODE[key]] = 1
+    if max_start is None:
+        return stop, -1
+    if isinstance(max_start, bool) or not isinstance(max_start, int | np.integer) or max_start < 0:
+        raise InvalidAudioError(f"max_start: {max_start!r} is not allowed; expected a sample index >= 0 or None")
+    return stop, int(max_start)

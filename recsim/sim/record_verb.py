@@ -2,7 +2,8 @@
 
 When capture starts, the numpy core is asked once, chunk by chunk over the inbound
 audio (which the scenario fixes in advance), when the silence timeout would fire and
-when a finishOnKey tone would be heard; with the keys pressed out of band and maxLength
+when a finishOnKey tone would be heard (tones only up to the timeout and the first
+finishOnKey press: the scan stops where the answer is known); with the keys pressed out of band and maxLength
 that gives one instant, scheduled as one SimPy timeout. A hangup interrupts it.
 
 Then: stop (the tone is not recorded; ``finish_on_key_tail_loss_s`` more is lost),
@@ -82,10 +83,16 @@ def find_record_end(
     while pos < stop:
         b = min(pos + chunk, stop)
         x = leg.inbound.render(pos, b)
+        hit = scanner.feed(x) if scanner is not None else None
         if finish_on_key:
             both = np.concatenate([prev_tail, x])
-            for at, key in detect_dtmf(both):
-                abs_sample = pos - prev_tail.shape[0] + at
+            first = pos - prev_tail.shape[0]  # sample of both[0]
+            # A press after the timeout cannot win: look only up to it, and only until
+            # the first finishOnKey press (every press is at or after s0: the tail is
+            # empty in the first chunk).
+            limit = None if hit is None else max(0, s0 + hit - first)
+            for at, key in detect_dtmf(both, stop_keys=finish_on_key, max_start=limit):
+                abs_sample = first + at
                 if key in finish_on_key and abs_sample >= s0:
                     t_key = abs_sample / SAMPLE_RATE
                     if t_key < end.time:
@@ -93,13 +100,11 @@ def find_record_end(
                         stop = min(stop, abs_sample)
                     break
             prev_tail = x[-_DTMF_OVERLAP:]
-        if scanner is not None:
-            hit = scanner.feed(x)
-            if hit is not None:
-                t_hit = (s0 + hit) / SAMPLE_RATE
-                if t_hit < end.time:
-                    end = RecordEnd("timeout", t_hit)
-                break
+        if hit is not None:
+            t_hit = (s0 + hit) / SAMPLE_RATE
+            if t_hit < end.time:
+                end = RecordEnd("timeout", t_hit)
+            break
         pos = b
     return end
 

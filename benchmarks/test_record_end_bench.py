@@ -1,0 +1,149 @@
+"""Issue 14 (DTMF helper): ``<Record>`` end detection over one 200-call shard.
+
+The shard is the first of ``examples/traffic.yaml`` at 200 calls (``--media none``), the
+unit the batch profile was taken on. Every ``find_record_end`` call of the shard is
+captured (account, leg, arguments; the inbound audio is fixed in advance, so it renders
+again the same), then replayed with:
+
+- ``before``: recsim before issue 14: every 10 s chunk scanned whole by a receiver that
+  analyses every Goertzel block (the numba kernel of then, copied here as
+  ``goertzel_blocks_before``; the key and press rules in numpy and Python), then the
+  silence scanner (tests/dtmf_reference.py's ``find_record_end``);
+- ``reference``: the same loop with the test suite's reference receiver (all numpy);
+- ``fast``: :func:`recsim.sim.record_verb.find_record_end` now (the silence scan first,
+  tones only up to the timeout and the first finishOnKey press; the numba receiver that
+  analyses only the blocks a press can depend on).
+
+Both give the same end for every call (asserted). Rounds alternate the two; the CPU
+time of this process (``time.process_time``) per pass over the shard's calls is
+reported, minimum over the rounds, with the load average. Numbers in ``extra_info``
+(``--benchmark-json=PATH``) and benchmarks/README.md, "Issue 14".
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import yaml
+from numba import njit
+
+import recsim.sim.record_verb as record_verb
+from recsim import scenario_from_dict
+from recsim.batch.plan import plan_shards
+from recsim.batch.shard import ShardOutput, run_shard
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+import dtmf_reference
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+N_CALLS = 200
+ROUNDS = 3
+
+
+@njit(cache=True, nogil=True)
+def goertzel_blocks_before(
+    x: np.ndarray, block: int, hop: int, coeffs: np.ndarray, min_power: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """recsim.audio._kernels.goertzel_blocks before issue 14 (every block analysed)."""
+    n = x.shape[0]
+    n_blocks = 0 if n < block else (n - block) // hop + 1
+    n_freq = coeffs.shape[0]
+    power = np.zeros((n_blocks, n_freq), dtype=np.float64)
+    energy = np.empty(n_blocks, dtype=np.float64)
+    s1 = np.empty(n_freq, dtype=np.float64)
+    s2 = np.empty(n_freq, dtype=np.float64)
+    for bi in range(n_blocks):
+        a = bi * hop
+        e = 0.0
+        for k in range(a, a + block):
+            v = float(x[k])
+            e += v * v
+        energy[bi] = e
+        if block * e / 2.0 < 2.0 * min_power:
+            continue
+        s1[:] = 0.0
+        s2[:] = 0.0
+        for k in range(a, a + block):
+            v = float(x[k])
+            for j in range(n_freq):
+                s0 = v + coeffs[j] * s1[j] - s2[j]
+                s2[j] = s1[j]
+                s1[j] = s0
+        for j in range(n_freq):
+            power[bi, j] = s1[j] * s1[j] + s2[j] * s2[j] - coeffs[j] * s1[j] * s2[j]
+    return power, energy
+
+
+def detect_dtmf_before(x: np.ndarray) -> list[tuple[int, str]]:
+    """recsim.audio.detect_dtmf before issue 14 (default level -36 dBFS)."""
+    level_p = (205 * (32768.0 * 10.0 ** (-36.0 / 20.0))) ** 2 / 2.0
+    power, energy = goertzel_blocks_before(x, 205, 102, dtmf_reference.COEFFS, level_p)
+    if power.shape[0] == 0 or not power.any():
+        return []
+    return dtmf_reference.presses(dtmf_reference.block_keys(power, energy, level_p))
+
+
+def _captured_calls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, Any, dict[str, Any]]]:
+    """(account, leg, keyword arguments) of every find_record_end of the shard."""
+    d = yaml.safe_load((EXAMPLES / "traffic.yaml").read_text())
+    d["traffic"]["calls"] = N_CALLS
+    sc = scenario_from_dict(d, base_dir=str(EXAMPLES), expand=False)
+    shard = plan_shards(sc, N_CALLS)[0]
+    calls: list[tuple[Any, Any, dict[str, Any]]] = []
+    real = record_verb.find_record_end
+
+    def capture(account: Any, leg: Any, **kw: Any) -> Any:
+        calls.append((account, leg, kw))
+        return real(account, leg, **kw)
+
+    with monkeypatch.context() as m:
+        m.setattr(record_verb, "find_record_end", capture)
+        (tmp_path / "out" / "media").mkdir(parents=True)
+        run_shard(sc, shard, ShardOutput(str(tmp_path / "out"), ()), 0)
+    return calls
+
+
+def _pass(fn: Any, calls: list[tuple[Any, Any, dict[str, Any]]]) -> tuple[float, list[tuple[Any, ...]]]:
+    c = time.process_time()
+    ends = [fn(account, leg, **kw) for account, leg, kw in calls]
+    return time.process_time() - c, [(e.reason, e.time, e.digit) for e in ends]
+
+
+@pytest.mark.benchmark(group="record-end")
+def test_record_end_over_a_200_call_shard(benchmark: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = _captured_calls(tmp_path, monkeypatch)
+    variants = {"before": partial(dtmf_reference.find_record_end, detect=detect_dtmf_before),
+                "reference": dtmf_reference.find_record_end, "fast": record_verb.find_record_end}
+    cpu: dict[str, list[float]] = {v: [] for v in variants}
+    ends: dict[str, list[tuple[Any, ...]]] = {}
+    load_before = os.getloadavg()[0]
+
+    def rounds() -> None:
+        for fn in variants.values():
+            _pass(fn, calls)  # warm (numba cache load, first renders)
+        for _ in range(ROUNDS):
+            for name, fn in variants.items():
+                t, ends[name] = _pass(fn, calls)
+                cpu[name].append(t)
+
+    benchmark.pedantic(rounds, rounds=1, iterations=1)
+    reasons = {r: sum(1 for e in ends["fast"] if e[0] == r) for r in ("timeout", "key", "max-length")}
+    summary = {
+        "calls": len(calls), "ends": reasons,
+        **{f"{v}_cpu_s": min(cpu[v]) for v in variants},
+        **{f"{v}_cpu_median_s": float(np.median(cpu[v])) for v in variants},
+        "speedup_cpu_min_vs_before": min(cpu["before"]) / min(cpu["fast"]),
+        "speedup_cpu_min_vs_reference": min(cpu["reference"]) / min(cpu["fast"]),
+        "load_before_after": (load_before, os.getloadavg()[0]),
+    }
+    benchmark.extra_info.update(summary)
+    print(summary)
+    assert ends["fast"] == ends["reference"] == ends["before"]
+    assert len(calls) > 0
