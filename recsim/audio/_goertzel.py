@@ -16,7 +16,9 @@ are the same ones, in the same order; no fused multiply-add), with less work:
 * a block whose neighbours both hold no key cannot change the presses (any block without
   a key resets the press state, and a lone key block is never reported), so the odd
   blocks are analysed first and an even block only next to an odd block with a key;
-* the high group is computed only when the low group passes its own checks;
+* the high group first (speech rarely passes its checks), the low group only when the
+  high group passes its own checks and carries enough of the block's energy for the
+  purity check to be reachable (see ``_key_from_high``);
 * odd blocks are analysed two at a time (independent recurrences side by side);
 * the scan stops after the first press of a stop key, or at the last block that can
   start a press at or before ``max_start``.
@@ -116,19 +118,24 @@ def _energy(x: np.ndarray, a: int, block: int) -> float:
 
 
 @njit(cache=True, nogil=True)
-def _key_from_low(x: np.ndarray, a: int, block: int, coeffs: np.ndarray, level_p: float, e: float,
-                  lo: tuple[float, float, float, float]) -> int:
-    """The key of the block at ``a`` (energy ``e``) given its low-group powers, or -1."""
-    li, lp, l2 = _strongest(lo[0], lo[1], lo[2], lo[3])
-    if not (lp > 4.0 * l2 and lp > level_p):
+def _key_from_high(x: np.ndarray, a: int, block: int, coeffs: np.ndarray, level_p: float, e: float,
+                   hi: tuple[float, float, float, float]) -> int:
+    """The key of the block at ``a`` (energy ``e``) given its high-group powers, or -1.
+
+    Besides its own checks, the high group must carry 4 % of ``block * e``: with less,
+    twist (``lp < 6.31 hp``) leaves ``lp + hp < 0.293 block e``, a purity under 0.59,
+    far from 0.7 whatever the rounding; the low group is then not computed.
+    """
+    hi_i, hp, h2 = _strongest(hi[0], hi[1], hi[2], hi[3])
+    if not (hp > 4.0 * h2 and hp > level_p and hp >= 0.04 * block * e):
         return -1
-    h0, h1, h2, h3 = _goertzel4(x, a, block, coeffs[4], coeffs[5], coeffs[6], coeffs[7])
-    hi, hp, h2nd = _strongest(h0, h1, h2, h3)
-    if not (hp > 4.0 * h2nd and hp > level_p and e > 0):
+    l0, l1, l2, l3 = _goertzel4(x, a, block, coeffs[0], coeffs[1], coeffs[2], coeffs[3])
+    lo_i, lp, l2nd = _strongest(l0, l1, l2, l3)
+    if not (lp > 4.0 * l2nd and lp > level_p and e > 0):
         return -1
     purity = 2.0 * (lp + hp) / (block * e)
     if purity > 0.7 and lp < hp * 6.31 and hp < lp * 6.31:
-        return li * 4 + hi
+        return lo_i * 4 + hi_i
     return -1
 
 
@@ -139,8 +146,8 @@ def _block_key(x: np.ndarray, b: int, block: int, hop: int, coeffs: np.ndarray, 
     e = _energy(x, a, block)
     if block * e / 2.0 < 2.0 * level_p:
         return -1
-    lo = _goertzel4(x, a, block, coeffs[0], coeffs[1], coeffs[2], coeffs[3])
-    return _key_from_low(x, a, block, coeffs, level_p, e, lo)
+    hi = _goertzel4(x, a, block, coeffs[4], coeffs[5], coeffs[6], coeffs[7])
+    return _key_from_high(x, a, block, coeffs, level_p, e, hi)
 
 
 @njit(cache=True, nogil=True)
@@ -157,9 +164,9 @@ def _odd_keys(x: np.ndarray, block: int, hop: int, coeffs: np.ndarray, level_p: 
             held, held_e = b, e
         else:
             ha = held * hop
-            p = _goertzel4_pair(x, ha, a, block, coeffs[0], coeffs[1], coeffs[2], coeffs[3])
-            keys[held] = _key_from_low(x, ha, block, coeffs, level_p, held_e, (p[0], p[1], p[2], p[3]))
-            keys[b] = _key_from_low(x, a, block, coeffs, level_p, e, (p[4], p[5], p[6], p[7]))
+            p = _goertzel4_pair(x, ha, a, block, coeffs[4], coeffs[5], coeffs[6], coeffs[7])
+            keys[held] = _key_from_high(x, ha, block, coeffs, level_p, held_e, (p[0], p[1], p[2], p[3]))
+            keys[b] = _key_from_high(x, a, block, coeffs, level_p, e, (p[4], p[5], p[6], p[7]))
             held = -1
     if held >= 0:
         keys[held] = _block_key(x, held, block, hop, coeffs, level_p)
