@@ -19,12 +19,16 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import overload
+
+import numpy as np
 
 from recsim.errors import ScenarioError
 
-__all__ = ["SIDECAR_SUFFIXES", "Word", "load_transcript", "sidecar_of", "spread_words"]
+__all__ = ["SIDECAR_SUFFIXES", "ClipWords", "Word", "load_transcript", "sidecar_of", "spread_words"]
 
 #: Sidecar file endings, in the order they are looked for beside ``NAME.wav``.
 SIDECAR_SUFFIXES = (".words.json", ".vtt", ".srt")
@@ -57,6 +61,78 @@ class Word:
     def shifted(self, dt: float) -> Word:
         """The same word ``dt`` seconds later."""
         return Word(self.text, self.start + dt, self.end + dt)
+
+
+def _object_array(texts: Sequence[str]) -> np.ndarray:
+    """``(n,)`` object array of the strings ``texts`` (never a 2-D array of characters)."""
+    out = np.empty(len(texts), dtype=object)
+    out[:] = list(texts)
+    return out
+
+
+class ClipWords(Sequence[Word]):
+    """A clip's words as parallel arrays: a sequence of :class:`Word` that makes no
+    object per word until one is asked for (a run places tens of thousands of talker
+    slices; the capture reads the arrays, :mod:`recsim.sim.words`).
+
+    Parameters
+    ----------
+    texts : sequence of str or numpy.ndarray
+        ``(n,)`` the tokens as written, in time order (kept as an object array).
+    starts, ends : numpy.ndarray
+        ``(n,)`` float64 seconds from the start of the clip, ``0 <= start <= end``;
+        not copied (the caller does not change them afterwards).
+
+    Raises
+    ------
+    ValueError
+        The three lengths differ.
+    """
+
+    __slots__ = ("ends", "starts", "texts")
+
+    def __init__(self, texts: Sequence[str] | np.ndarray, starts: np.ndarray, ends: np.ndarray) -> None:
+        if not len(texts) == starts.shape[0] == ends.shape[0]:
+            raise ValueError(f"ClipWords: texts, starts and ends differ in length "
+                             f"({len(texts)}, {starts.shape[0]}, {ends.shape[0]})")
+        #: ``(n,)`` object array of str (sliced and gathered without a Python loop).
+        self.texts: np.ndarray = texts if isinstance(texts, np.ndarray) else _object_array(texts)
+        self.starts = starts
+        self.ends = ends
+
+    @classmethod
+    def of(cls, words: Iterable[Word]) -> ClipWords:
+        """The arrays of ``words`` (Word objects, in time order)."""
+        ws = list(words)
+        return cls([w.text for w in ws], np.array([w.start for w in ws], dtype=np.float64),
+                   np.array([w.end for w in ws], dtype=np.float64))
+
+    def __len__(self) -> int:
+        return len(self.texts)
+
+    @overload
+    def __getitem__(self, i: int) -> Word: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> ClipWords: ...
+
+    def __getitem__(self, i: int | slice) -> Word | ClipWords:
+        if isinstance(i, slice):
+            return ClipWords(self.texts[i], self.starts[i], self.ends[i])
+        return Word(str(self.texts[i]), float(self.starts[i]), float(self.ends[i]))
+
+    def __iter__(self) -> Iterator[Word]:
+        return map(Word, self.texts.tolist(), self.starts.tolist(), self.ends.tolist())
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str):
+            return NotImplemented
+        return list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable-looking like a list: unhashable
+
+    def __repr__(self) -> str:
+        return f"ClipWords({list(self)!r})"
 
 
 def spread_words(text: str, start: float, end: float) -> list[Word]:

@@ -10,7 +10,9 @@ asynchronous POST with the parameters of 001.
 
 A word engine (``transcribe_words``, the default ``reference``) reads the words the
 recording captured (:func:`recsim.sim.words.recording_words`, all channels merged in
-time order); an acoustic engine (``transcribe``) reads the samples.
+time order; an engine with ``transcribe_texts`` gets their texts only,
+:func:`recsim.sim.words.recording_texts`); an acoustic engine (``transcribe``) reads the
+samples.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from recsim.sim.call import Call
 from recsim.sim.callbacks import API_VERSION
 from recsim.sim.kernel import Kernel
 from recsim.sim.recording import Recording
-from recsim.sim.words import recording_words
+from recsim.sim.words import recording_texts, recording_words
 from recsim.values import Source, Status
 
 if TYPE_CHECKING:
@@ -100,6 +102,9 @@ class Transcriber:
             Whatever the engine raises (the transcription fails).
         """
         engine = self.resolved_engine()
+        by_texts = getattr(engine, "transcribe_texts", None)
+        if callable(by_texts):
+            return str(by_texts(recording_texts(rec), rec.sid))
         by_words = getattr(engine, "transcribe_words", None)
         if callable(by_words):
             words = sorted((w for ch in recording_words(rec) for w in ch), key=lambda w: (w.start, w.end))

@@ -17,63 +17,92 @@ the piece and to the recording: ``0 <= start <= end <= duration``, rounded to 1 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from recsim.audio import SAMPLE_RATE
-from recsim.scenario.words import Word
+from recsim.scenario.words import ClipWords, Word
 from recsim.sim.media import Stream
-from recsim.sim.recording import Recording
-from recsim.values import SegmentKind, Track
+from recsim.sim.recording import Assembly, Recording
+from recsim.values import SegmentKind, Status, Track
 
-__all__ = ["captured_arrays", "captured_words", "recording_arrays", "recording_words", "stream_words"]
+__all__ = ["captured_arrays", "captured_words", "recording_arrays", "recording_texts", "recording_words",
+           "stream_words"]
+
+#: Parallel arrays of a clip's words as Word objects (a file's, a ``<Say>``'s: one tuple
+#: shared by every clip of it), made once per tuple: ``id -> (the words, arrays)``.
+_ARRAYS: dict[int, tuple[Sequence[Word], ClipWords]] = {}
+#: The words of a stream's own clips, flattened (:func:`_flat`): ``id -> (stream, clips, arrays)``.
+_FLAT: dict[int, tuple[Stream, int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]] = {}
+#: Channels of a recording read by two consumers (``words.jsonl`` and its transcription),
+#: computed once: ``id -> (recording, assembly, channels)``.
+_KEPT: dict[int, tuple[Recording, Assembly, list[tuple[list[str], list[float], list[float]]]]] = {}
+
+Arrays = tuple[list[str], list[float], list[float]]
+_NO_TEXTS = np.zeros(0, dtype=object)
+_NO_TIMES = np.zeros(0)
 
 
-#: Parallel arrays of a clip's words: (the words, start s, end s), cached by the tuple.
-_ARRAYS: dict[int, tuple[tuple[Word, ...], np.ndarray, np.ndarray]] = {}
-
-
-def _arrays(words: tuple[Word, ...]) -> tuple[np.ndarray, np.ndarray]:
-    """Start and end times (s, float64) of a clip's words, computed once per tuple (a
-    file's words are one tuple shared by every clip of it)."""
+def _clip_arrays(words: Sequence[Word]) -> ClipWords:
+    """A clip's words as arrays: a talker slice already is; a tuple of Word is converted
+    once per tuple."""
+    if type(words) is ClipWords:
+        return words
     hit = _ARRAYS.get(id(words))
     if hit is None or hit[0] is not words:
         if len(_ARRAYS) >= 4096:
             _ARRAYS.clear()
-        hit = (words, np.array([w.start for w in words]), np.array([w.end for w in words]))
-        _ARRAYS[id(words)] = hit
-    return hit[1], hit[2]
+        hit = _ARRAYS[id(words)] = (words, ClipWords.of(words))
+    return hit[1]
 
 
-def _gather(stream: Stream, t0: float, t1: float, texts: list[str], starts: list[np.ndarray],
-            ends: list[np.ndarray]) -> None:
-    """Append the words of ``stream`` (and its links) with midpoint in ``[t0, t1)``."""
-    for first, words in stream.words:
-        base = first / SAMPLE_RATE
-        s, e = _arrays(words)
-        mid = base + 0.5 * (s + e)
-        keep = np.flatnonzero((mid >= t0) & (mid < t1))
+def _flat(stream: Stream) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Texts (object array), starts, ends and midpoints (simulated s) of the words of
+    ``stream``'s own clips, clip after clip; made once per stream and number of clips
+    (clips are only ever appended)."""
+    n = len(stream.words)
+    hit = _FLAT.get(id(stream))
+    if hit is not None and hit[0] is stream and hit[1] == n:
+        return hit[2]
+    clips = [_clip_arrays(words) for _, words in stream.words]
+    s = np.concatenate([c.starts for c in clips])
+    e = np.concatenate([c.ends for c in clips])
+    base = np.repeat(np.array([first / SAMPLE_RATE for first, _ in stream.words]), [len(c) for c in clips])
+    flat = (np.concatenate([c.texts for c in clips]), s + base, e + base, base + 0.5 * (s + e))
+    if len(_FLAT) >= 1024:
+        _FLAT.clear()
+    _FLAT[id(stream)] = (stream, n, flat)
+    return flat
+
+
+def _gather(stream: Stream, t0: float, t1: float, parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> None:
+    """Append the words of ``stream`` (and its links) with midpoint in ``[t0, t1)`` to
+    ``parts`` as (texts, starts, ends) arrays."""
+    if stream.words:
+        words, s, e, mid = _flat(stream)
+        keep = ((mid >= t0) & (mid < t1)).nonzero()[0]
         if keep.size:
-            texts.extend(words[i].text for i in keep.tolist())
-            starts.append(s[keep] + base)
-            ends.append(e[keep] + base)
+            parts.append((words[keep], s[keep], e[keep]))
     for a, b, src in stream.links:
         lo, hi = max(t0, a / SAMPLE_RATE), min(t1, b / SAMPLE_RATE)
         if lo < hi:
-            _gather(src, lo, hi, texts, starts, ends)
+            _gather(src, lo, hi, parts)
 
 
-def _stream_arrays(stream: Stream, t0: float, t1: float) -> tuple[list[str], np.ndarray, np.ndarray]:
-    """Texts, starts and ends (simulated s) of the words of ``stream`` with midpoint in
-    ``[t0, t1)``, in time order (start, then end)."""
-    texts: list[str] = []
-    starts: list[np.ndarray] = []
-    ends: list[np.ndarray] = []
-    _gather(stream, t0, t1, texts, starts, ends)
-    if not texts:
-        return [], np.zeros(0), np.zeros(0)
-    s, e = np.concatenate(starts), np.concatenate(ends)
+def _stream_arrays(stream: Stream, t0: float, t1: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Texts (object array), starts and ends (simulated s) of the words of ``stream``
+    with midpoint in ``[t0, t1)``, in time order (start, then end)."""
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    _gather(stream, t0, t1, parts)
+    if not parts:
+        return _NO_TEXTS, _NO_TIMES, _NO_TIMES
+    if len(parts) == 1:
+        texts, s, e = parts[0]
+    else:
+        texts, s, e = (np.concatenate(x) for x in zip(*parts, strict=True))
     order = np.lexsort((e, s))
-    return [texts[i] for i in order.tolist()], s[order], e[order]
+    return texts[order], s[order], e[order]
 
 
 def stream_words(stream: Stream, t0: float, t1: float) -> list[Word]:
@@ -81,34 +110,40 @@ def stream_words(stream: Stream, t0: float, t1: float) -> list[Word]:
     its own clips' and those of the streams it links (a bridge), in time order; times in
     simulated seconds."""
     texts, s, e = _stream_arrays(stream, t0, t1)
-    return [Word(t, a, b) for t, a, b in zip(texts, s.tolist(), e.tolist(), strict=True)]
+    return [Word(t, a, b) for t, a, b in zip(texts.tolist(), s.tolist(), e.tolist(), strict=True)]
 
 
-def captured_arrays(rec: Recording, stream: Stream) -> tuple[list[str], list[float], list[float]]:
-    """:func:`captured_words` as parallel lists (texts, starts, ends in recording s), for
-    callers that make many rows (``words.jsonl``) without a :class:`Word` per word."""
+def _captured(rec: Recording, stream: Stream) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`captured_words` as arrays: texts (object), starts and ends (recording s)."""
     a = rec.assembly
-    texts: list[str] = []
-    starts: list[float] = []
-    ends: list[float] = []
     if a is None:
-        return texts, starts, ends
+        return _NO_TEXTS, _NO_TIMES, _NO_TIMES
     silence = {(t0, t1) for kind, t0, t1 in rec.segments if kind == SegmentKind.PAUSED_SILENCE}
     lead = a.trim_start / SAMPLE_RATE
     duration = (a.untrimmed - a.trimmed) / SAMPLE_RATE
+    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     for first, t0, t1 in a.pieces:
         if (t0, t1) in silence:
             continue
         words, s, e = _stream_arrays(stream, t0, t1)
-        if not words:
+        if not words.size:
             continue
         at = first / SAMPLE_RATE - lead  # recording time of simulated time t0
         rec_mid = 0.5 * (s + e) - t0 + at
-        keep = np.flatnonzero((rec_mid >= 0.0) & (rec_mid < duration))
-        texts.extend(words[i] for i in keep.tolist())
-        starts.extend(np.round(np.maximum(0.0, np.maximum(s[keep], t0) - t0 + at), 6).tolist())
-        ends.extend(np.round(np.minimum(duration, np.minimum(e[keep], t1) - t0 + at), 6).tolist())
-    return texts, starts, ends
+        keep = ((rec_mid >= 0.0) & (rec_mid < duration)).nonzero()[0]
+        parts.append((words[keep], np.maximum(0.0, np.maximum(s[keep], t0) - t0 + at),
+                      np.minimum(duration, np.minimum(e[keep], t1) - t0 + at)))
+    if not parts:
+        return _NO_TEXTS, _NO_TIMES, _NO_TIMES
+    texts, s, e = parts[0] if len(parts) == 1 else (np.concatenate(x) for x in zip(*parts, strict=True))
+    return texts, s.round(6), e.round(6)
+
+
+def captured_arrays(rec: Recording, stream: Stream) -> Arrays:
+    """:func:`captured_words` as parallel lists (texts, starts, ends in recording s), for
+    callers that make many rows (``words.jsonl``) without a :class:`Word` per word."""
+    texts, s, e = _captured(rec, stream)
+    return texts.tolist(), s.tolist(), e.tolist()
 
 
 def captured_words(rec: Recording, stream: Stream) -> list[Word]:
@@ -124,19 +159,48 @@ def captured_words(rec: Recording, stream: Stream) -> list[Word]:
     return [Word(*w) for w in zip(*captured_arrays(rec, stream), strict=True)]
 
 
-def recording_arrays(rec: Recording) -> list[tuple[list[str], list[float], list[float]]]:
-    """:func:`recording_words` as parallel lists per channel (:func:`captured_arrays`)."""
+def _channels(rec: Recording) -> list[Arrays]:
     leg, track = rec.leg, rec.options.track
     if track is Track.INBOUND:
         return [captured_arrays(rec, leg.inbound)]
     if track is Track.OUTBOUND:
         return [captured_arrays(rec, leg.outbound)]
-    inbound, outbound = captured_arrays(rec, leg.inbound), captured_arrays(rec, leg.outbound)
     if rec.options.n_channels == 2:
-        return [inbound, outbound]
-    texts, starts, ends = inbound[0] + outbound[0], inbound[1] + outbound[1], inbound[2] + outbound[2]
-    order = sorted(range(len(texts)), key=lambda i: (starts[i], ends[i]))  # stable: inbound first on ties
-    return [([texts[i] for i in order], [starts[i] for i in order], [ends[i] for i in order])]
+        return [captured_arrays(rec, leg.inbound), captured_arrays(rec, leg.outbound)]
+    parts = [_captured(rec, leg.inbound), _captured(rec, leg.outbound)]
+    texts, s, e = (np.concatenate(x) for x in zip(*parts, strict=True))
+    order = np.lexsort((e, s))  # stable: inbound first on ties
+    return [(texts[order].tolist(), s[order].tolist(), e[order].tolist())]
+
+
+def recording_arrays(rec: Recording) -> list[Arrays]:
+    """:func:`recording_words` as parallel lists per channel (:func:`captured_arrays`).
+
+    A completed ``<Record transcribe>`` recording's channels are read twice (its
+    ``words.jsonl`` rows, its transcription): computed on the first read and handed to
+    the second (shared lists: callers do not change them).
+    """
+    hit = _KEPT.pop(id(rec), None)
+    if hit is not None and hit[0] is rec and hit[1] is rec.assembly:
+        return hit[2]
+    channels = _channels(rec)
+    if rec.transcribe and rec.status == Status.COMPLETED and rec.assembly is not None:
+        if len(_KEPT) >= 1024:  # read once only (e.g. outside the transcription window)
+            del _KEPT[next(iter(_KEPT))]
+        _KEPT[id(rec)] = (rec, rec.assembly, channels)
+    return channels
+
+
+def recording_texts(rec: Recording) -> list[str]:
+    """The captured words of ``rec``, all channels merged in time order (start, then
+    end; ties: channel order), as text only: what a word engine transcribes."""
+    channels = recording_arrays(rec)
+    texts = [t for ch in channels for t in ch[0]]
+    if not texts:
+        return texts
+    starts = np.array([a for ch in channels for a in ch[1]])
+    order = np.lexsort((np.array([b for ch in channels for b in ch[2]]), starts))
+    return [texts[i] for i in order.tolist()]
 
 
 def recording_words(rec: Recording) -> list[list[Word]]:

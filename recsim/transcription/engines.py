@@ -89,7 +89,20 @@ class ReferenceEngine:
             Names the recording (its RecordingSid): with :attr:`seed`, it seeds the
             error model, so the same recording always gets the same errors.
         """
-        tokens = [w.text for w in words]
+        return self.transcribe_texts([w.text for w in words], key)
+
+    def transcribe_texts(self, texts: Sequence[str], key: str = "") -> str:
+        """:meth:`transcribe_words` of the words' texts only (recsim's transcriber passes
+        them without making a :class:`Word` per word).
+
+        Parameters
+        ----------
+        texts : sequence of str
+            The captured words as written, in recording order.
+        key : str
+            The RecordingSid: with :attr:`seed`, it seeds the error model.
+        """
+        tokens = list(texts)
         if self.word_error_rate > 0:
             digest = hashlib.sha256(f"{self.seed}:{key}".encode()).digest()
             rng = np.random.default_rng(np.random.SeedSequence(int.from_bytes(digest[:16], "big")))

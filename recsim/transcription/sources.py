@@ -17,6 +17,7 @@ other output are unchanged by them. Times are seconds from the start of the sour
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -25,11 +26,11 @@ import numpy as np
 from recsim.audio import SAMPLE_RATE, say_duration_s
 from recsim.scenario import AudioClip, Scenario, Synthetic
 from recsim.scenario.traffic import BANK_SECONDS
-from recsim.scenario.words import Word, load_transcript, sidecar_of, spread_words
+from recsim.scenario.words import ClipWords, Word, load_transcript, sidecar_of, spread_words
 from recsim.transcription.wordlist import ENGLISH_WORDS
 
-__all__ = ["WORDS_KEY", "burst_words", "clip_words", "file_words", "media_words", "say_words", "talker_words",
-           "word_track"]
+__all__ = ["WORDS_KEY", "burst_words", "clip_words", "file_words", "media_words", "say_words", "talker_slice",
+           "talker_words", "word_track"]
 
 #: The spawn key of the word generators (``SeedSequence(seed, spawn_key=(WORDS_KEY, ...))``).
 WORDS_KEY = 15
@@ -110,9 +111,25 @@ def burst_words(samples: np.ndarray, seed: int) -> list[Word]:
 
 
 @lru_cache(maxsize=32)
-def _voice_track(seed: int, voice: int) -> tuple[tuple[Word, ...], np.ndarray]:
-    words = word_track(np.random.SeedSequence(seed, spawn_key=(WORDS_KEY, 1 << 20, voice)), 0.0, BANK_SECONDS)
-    return tuple(words), np.array([w.mid for w in words])
+def _voice_track(seed: int, voice: int) -> tuple[ClipWords, np.ndarray]:
+    words = ClipWords.of(word_track(np.random.SeedSequence(seed, spawn_key=(WORDS_KEY, 1 << 20, voice)), 0.0,
+                                    BANK_SECONDS))
+    return words, 0.5 * (words.starts + words.ends)
+
+
+def talker_slice(seed: int, voice: int, first: int, n: int) -> ClipWords:
+    """:func:`talker_words` as arrays (no object per word): what a placed talker clip
+    carries.
+
+    Returns
+    -------
+    ClipWords
+        The voice's words whose midpoint lies in the slice, times from the slice start.
+    """
+    words, mids = _voice_track(seed, voice)
+    a, b = first / SAMPLE_RATE, (first + n) / SAMPLE_RATE
+    i, j = int(np.searchsorted(mids, a, side="left")), int(np.searchsorted(mids, b, side="left"))
+    return ClipWords(words.texts[i:j], words.starts[i:j] - a, words.ends[i:j] - a)
 
 
 def talker_words(seed: int, voice: int, first: int, n: int) -> list[Word]:
@@ -124,10 +141,7 @@ def talker_words(seed: int, voice: int, first: int, n: int) -> list[Word]:
     list of Word
         The voice's words whose midpoint lies in the slice, times from the slice start.
     """
-    words, mids = _voice_track(seed, voice)
-    a, b = first / SAMPLE_RATE, (first + n) / SAMPLE_RATE
-    i, j = np.searchsorted(mids, a, side="left"), np.searchsorted(mids, b, side="left")
-    return [w.shifted(-a) for w in words[int(i):int(j)]]
+    return list(talker_slice(seed, voice, first, n))
 
 
 def file_words(path: Path) -> tuple[Word, ...]:
@@ -163,8 +177,10 @@ def _synthetic_words(spec: Synthetic, samples: np.ndarray) -> tuple[Word, ...]:
     return _SYNTHETIC[spec]
 
 
-def clip_words(scenario: Scenario, clip: AudioClip, samples: np.ndarray) -> tuple[Word, ...]:
-    """The words of one party clip, seconds from the clip's start.
+def clip_words(scenario: Scenario, clip: AudioClip, samples: np.ndarray) -> Sequence[Word]:
+    """The words of one party clip, seconds from the clip's start: a tuple of Word (a
+    file's, a synthetic voice's: shared by every clip of it) or a talker slice's
+    :class:`~recsim.scenario.words.ClipWords`.
 
     Parameters
     ----------
@@ -184,7 +200,7 @@ def clip_words(scenario: Scenario, clip: AudioClip, samples: np.ndarray) -> tupl
         t = clip.talker
         bank_n = round(BANK_SECONDS * SAMPLE_RATE)
         first = round(t.offset_s * SAMPLE_RATE) % bank_n
-        return tuple(talker_words(scenario.seed, t.voice, first, samples.shape[0]))
+        return talker_slice(scenario.seed, t.voice, first, samples.shape[0])
     if clip.synthetic is not None:
         return _synthetic_words(clip.synthetic, samples)
     assert clip.file is not None

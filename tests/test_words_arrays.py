@@ -1,0 +1,160 @@
+"""Words as arrays (issue 15's speed goal): a clip's words without an object per word,
+the vectorised capture, the shared channels of a transcribed recording, and the
+``words.jsonl`` encoder, each checked against a plain per-word computation."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+from recsim import scenario_from_dict
+from recsim.outputs.words import word_rows, words_jsonl
+from recsim.scenario.words import ClipWords, Word
+from recsim.sim.media import Stream
+from recsim.sim.recording import Recording
+from recsim.sim.simulation import Simulation
+from recsim.sim.words import recording_arrays, recording_texts, recording_words
+from recsim.transcription.sources import _voice_track, talker_slice, talker_words
+from recsim.values import SegmentKind, Track
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_clip_words_is_a_sequence_of_words() -> None:
+    words = [Word("one,", 0.0, 0.25), Word("two", 0.3, 0.5), Word("three.", 0.5, 0.5)]
+    c = ClipWords.of(words)
+    assert len(c) == 3 and bool(c) and not bool(c[3:])
+    assert c[1] == Word("two", 0.3, 0.5) and c[-1] == words[-1]
+    assert list(c) == words and c == words and c[1:] == words[1:]
+    assert c.texts.dtype == object and c.starts.dtype == np.float64
+    with pytest.raises(ValueError, match="differ in length"):
+        ClipWords(["a"], np.zeros(2), np.zeros(2))
+
+
+@pytest.mark.parametrize(("first", "n"), [(0, 8000), (8000 * 10, 8000 * 6), (8000 * 59, 8000 * 30), (123457, 1)])
+def test_talker_slice_is_the_voice_track_shifted(first: int, n: int) -> None:
+    """The words of a talker slice: the voice's words whose midpoint lies in the slice,
+    each shifted to the slice start by ``Word.shifted`` (the per-word definition)."""
+    track, _ = _voice_track(5, 1)
+    a, b = first / 8000, (first + n) / 8000
+    expected = [w.shifted(-a) for w in track if a <= w.mid < b]
+    assert talker_slice(5, 1, first, n) == expected
+    assert talker_words(5, 1, first, n) == expected
+
+
+def _window(stream: Stream, t0: float, t1: float) -> list[Word]:
+    """The words of ``stream`` and its links with midpoint in ``[t0, t1)``, one Word at a
+    time (simulated seconds), sorted by (start, end)."""
+    out = []
+    for first, words in stream.words:
+        base = first / 8000
+        for w in words:
+            if t0 <= base + 0.5 * (w.start + w.end) < t1:
+                out.append(Word(w.text, w.start + base, w.end + base))
+    for a, b, src in stream.links:
+        lo, hi = max(t0, a / 8000), min(t1, b / 8000)
+        if lo < hi:
+            out.extend(_window(src, lo, hi))
+    return sorted(out, key=lambda w: (w.start, w.end))
+
+
+def _captured_slowly(rec: Recording, stream: Stream) -> list[Word]:
+    """The capture rule (docs/semantics.md "Words") word by word."""
+    a = rec.assembly
+    assert a is not None
+    silence = {(t0, t1) for kind, t0, t1 in rec.segments if kind == SegmentKind.PAUSED_SILENCE}
+    lead, duration = a.trim_start / 8000, (a.untrimmed - a.trimmed) / 8000
+    out = []
+    for first, t0, t1 in a.pieces:
+        if (t0, t1) in silence:
+            continue
+        at = first / 8000 - lead
+        for w in _window(stream, t0, t1):
+            if 0.0 <= 0.5 * (w.start + w.end) - t0 + at < duration:
+                out.append(Word(w.text, float(np.round(max(0.0, max(w.start, t0) - t0 + at), 6)),
+                                float(np.round(min(duration, min(w.end, t1) - t0 + at), 6))))
+    return out
+
+
+def _traffic(calls: int) -> Simulation:
+    doc = yaml.safe_load((ROOT / "examples" / "traffic.yaml").read_text())
+    doc["traffic"]["calls"] = calls
+    sim = Simulation(scenario_from_dict(doc, base_dir=ROOT / "examples"))
+    sim.run()
+    return sim
+
+
+def test_vectorised_capture_equals_the_rule_word_by_word() -> None:
+    """Every completed recording of 24 traffic calls (talker slices, bridges, pauses,
+    dual and mono): the captured words per channel are those of the capture rule
+    applied word by word, and the transcriber's texts are all channels in time order."""
+    sim = _traffic(24)
+    recs = [r for r in sim.recordings.values() if r.status == "completed" and r.assembly is not None]
+    assert len(recs) >= 10
+    seen = 0
+    for rec in recs:
+        leg, track = rec.leg, rec.options.track
+        inbound, outbound = _captured_slowly(rec, leg.inbound), _captured_slowly(rec, leg.outbound)
+        if track is Track.INBOUND:
+            expected = [inbound]
+        elif track is Track.OUTBOUND:
+            expected = [outbound]
+        elif rec.options.n_channels == 2:
+            expected = [inbound, outbound]
+        else:
+            expected = [sorted(inbound + outbound, key=lambda w: (w.start, w.end))]
+        assert recording_words(rec) == expected
+        merged = sorted((w for ch in expected for w in ch), key=lambda w: (w.start, w.end))
+        assert recording_texts(rec) == [w.text for w in merged]
+        seen += sum(map(len, expected))
+    assert seen > 1000
+
+
+def test_a_transcribed_recordings_channels_are_computed_once_and_shared(tmp_path: Path) -> None:
+    """A ``<Record transcribe>`` recording's channels are computed by the first reader
+    (its words.jsonl rows) and handed to the second (its transcription), then forgotten;
+    other recordings are computed on every read."""
+    fix = ROOT / "fixtures" / "audio"
+    doc = {"calls": [{"from": "+1500", "to": "+1600", "twiml": "<Response><Record transcribe='true' "
+                      "playBeep='false' maxLength='30'/><Hangup/></Response>"}],
+           "parties": {"+1500": {"audio": [{"file": str(fix / "voicemail.wav"), "at": 1.0}]}}}
+    sim = Simulation(scenario_from_dict(doc, base_dir=tmp_path))
+    sim.run()
+    rec = next(r for r in sim.recordings.values() if r.status == "completed")
+    assert rec.transcribe
+    a, b, c = recording_arrays(rec), recording_arrays(rec), recording_arrays(rec)
+    assert a == b == c and len(a[0][0]) > 10
+    # one read computes and keeps, the next takes the kept lists: of two consecutive
+    # pairs exactly one shares (the run's transcriber may have kept one already)
+    assert (a is b) != (b is c)
+    assert recording_texts(rec) == a[0][0]
+
+
+_TEXT = st.text(alphabet=st.characters(exclude_categories=["Cs"]), min_size=1, max_size=12)
+_WORD = _TEXT.filter(lambda t: not any(c.isspace() for c in t))
+_TIME = st.one_of(st.floats(0, 1e6, allow_nan=False), st.floats(0, 1e-3), st.sampled_from([0.0, 1e-6, 5e-5, 1e17]))
+
+
+@given(st.lists(st.tuples(st.sampled_from(["RE1", "RE%s2", 'RE"3']), st.sampled_from(["CA1", "CA\u00e92"]),
+                          st.sampled_from([1, 2]), st.sampled_from(["inbound", "outbound", "both"]),
+                          _WORD, _TIME, _TIME), max_size=40))
+def test_words_jsonl_is_json_dumps_of_every_row(rows: list[tuple[Any, ...]]) -> None:
+    """Each line of ``words.jsonl`` is exactly ``json.dumps(row)``, whatever the sids,
+    words (quotes, backslashes, ``%``, non-ASCII) and finite times."""
+    keys = ("recording_sid", "call_sid", "channel", "track", "word", "start", "end")
+    dicts = [dict(zip(keys, r, strict=True)) for r in rows]
+    assert words_jsonl(dicts) == "".join(json.dumps(d) + "\n" for d in dicts).encode()
+
+
+def test_word_rows_of_a_traffic_run_encode_as_json_dumps() -> None:
+    sim = _traffic(8)
+    rows = [row for rec in sim.recordings.values() for row in word_rows(rec)]
+    assert len(rows) > 200
+    assert words_jsonl(rows) == "".join(json.dumps(d) + "\n" for d in rows).encode()
