@@ -103,8 +103,9 @@ class Recorder:
             self.on_update(rec)
 
     def stop(self, rec: Recording, t: float) -> None:
-        """Stop ``rec`` at ``t`` s: assemble its samples now and complete it after the
-        account's processing delay.
+        """Stop ``rec`` at ``t`` s: measure it now (its samples are rendered when first
+        read, :func:`~recsim.sim.assembly.assemble`) and complete it after the account's
+        processing delay.
 
         Raises
         ------

@@ -14,6 +14,7 @@ Then trim-silence (leading and trailing only) and the duration in whole seconds.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -28,33 +29,70 @@ from recsim.values import PauseBehavior, SegmentKind, Source, Status
 if TYPE_CHECKING:
     from recsim.sim.leg import Leg
 
-__all__ = ["Assembly", "CallbackSpec", "Recording", "RecordingOptions", "timeline", "whole_seconds"]
+__all__ = ["Assembly", "AudioSource", "CallbackSpec", "Recording", "RecordingOptions", "timeline", "whole_seconds"]
+
+
+#: Renders a finished recording's ``(samples, stored)`` when they are first read.
+AudioSource = Callable[[], tuple[np.ndarray, np.ndarray | None]]
 
 
 @dataclass
 class Assembly:
-    """Samples of a finished recording and how its length came about (samples)."""
+    """How a finished recording's length came about (samples), and its samples, rendered
+    from the leg's streams when first read (:attr:`samples`, :attr:`stored`): a run
+    without media only measures edges (trim-silence), never the whole recording."""
 
-    samples: np.ndarray
     untrimmed: int
-    stored: np.ndarray | None  # the dual original of a mono track-both recording (002: stored dual)
     span: int
     skipped: int
     no_media: int
     trimmed: int
     silent: bool
+    #: Renders ``(samples, stored)`` on first read (then dropped).
+    source: AudioSource = field(repr=False, compare=False)
+    channels: int = 1  # of ``samples``: 2 for a dual recording
     dropped: bool = False  # samples released after writing (bounded memory)
     trim_start: int = 0  # first kept sample of the untrimmed samples
     #: ``(first sample, t0, t1)`` of each part of the untrimmed samples, in order: maps a
     #: sample of the recording back to simulated time (captured or paused-silence).
     pieces: list[tuple[int, float, float]] = field(default_factory=list)
+    _audio: tuple[np.ndarray, np.ndarray | None] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def n_samples(self) -> int:
+        """Length of :attr:`samples` (samples at 8 kHz), known without rendering them."""
+        return self.untrimmed - self.trimmed
+
+    @property
+    def samples(self) -> np.ndarray:
+        """``(n_samples,)`` or ``(n_samples, 2)`` int16 at 8 kHz, after trimming and
+        downmix (rendered on first read)."""
+        return self._rendered()[0]
+
+    @property
+    def stored(self) -> np.ndarray | None:
+        """The dual original of a mono track-both recording (002: stored dual), else None."""
+        return self._rendered()[1]
+
+    def _rendered(self) -> tuple[np.ndarray, np.ndarray | None]:
+        if self._audio is None:
+            self._audio = self.source()
+            self.source = _GONE
+        return self._audio
 
     def drop(self) -> None:
         """Release the samples (media is on disk): keep memory bounded by the calls in
         flight. A new empty array, not a view, so the buffers are freed."""
-        self.samples = np.zeros((0, *self.samples.shape[1:]), dtype=np.int16)
-        self.stored = None
+        self._audio = (np.zeros((0,) if self.channels == 1 else (0, 2), dtype=np.int16), None)
+        self.source = _GONE
         self.dropped = True
+
+
+def _gone() -> tuple[np.ndarray, np.ndarray | None]:  # pragma: no cover - never called
+    raise AssertionError("an assembly renders its samples once")
+
+
+_GONE: AudioSource = _gone
 
 
 def whole_seconds(n_samples: int, rounding: str) -> int:
@@ -175,7 +213,8 @@ class Recording:
         Parameters
         ----------
         assembly : Assembly
-            What :func:`recsim.sim.assembly.assemble` built (``samples`` int16 at 8 kHz).
+            What :func:`recsim.sim.assembly.assemble` built (its length is known
+            without rendering its samples).
         rounding : str
             floor, ceil or round: how ``duration`` (whole seconds) is counted.
         min_duration_s : float
@@ -183,7 +222,7 @@ class Recording:
         delete_silent : bool
             Entirely silent recordings are absent with error 16102 (account setting).
         """
-        n = assembly.samples.shape[0]
+        n = assembly.n_samples
         self.assembly = assembly
         self.duration = whole_seconds(n, rounding)
         if n / SAMPLE_RATE < min_duration_s:
