@@ -110,9 +110,10 @@ def _strongest(p0: float, p1: float, p2: float, p3: float) -> tuple[int, float, 
 @njit(cache=True, nogil=True, inline="always")
 def _energy(x: np.ndarray, a: int, block: int) -> float:
     """Sum of squares of ``x[a:a+block]`` (exact: an integer below 2**53)."""
+    y = x[a : a + block]  # a slice from 0: no negative-index check, the loop vectorises
     e = np.int64(0)
-    for k in range(a, a + block):
-        v = np.int32(x[k])
+    for k in range(y.shape[0]):
+        v = np.int32(y[k])
         e += np.uint32(v * v)
     return float(e)
 

@@ -14,6 +14,42 @@ import numpy as np
 from numba import njit
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _sumsq(flat: np.ndarray, a: int, b: int) -> np.int64:
+    """``sum(flat[a:b]**2)`` of mono samples, exact (int64). The loop runs over a slice
+    from 0, so numba drops the negative-index check of each access and the loop
+    vectorises (3-4x faster than indexing ``flat[k]`` with ``k`` from ``a``)."""
+    y = flat[a:b]
+    s = np.int64(0)
+    for k in range(y.shape[0]):
+        v = np.int64(y[k])
+        s += v * v
+    return s
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _sumsq2(flat: np.ndarray, a: int, b: int) -> tuple[np.int64, np.int64]:
+    """Per channel sums of squares of interleaved two-channel samples ``a`` to ``b``."""
+    y = flat[2 * a : 2 * b]
+    s0 = np.int64(0)
+    s1 = np.int64(0)
+    for k in range(y.shape[0] // 2):
+        v0 = np.int64(y[2 * k])
+        v1 = np.int64(y[2 * k + 1])
+        s0 += v0 * v0
+        s1 += v1 * v1
+    return s0, s1
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _loud(flat: np.ndarray, nch: int, a: int, b: int, limit: float) -> bool:
+    """Whether samples ``a`` to ``b`` reach ``limit`` (sum of squares) in a channel."""
+    if nch == 1:
+        return bool(_sumsq(flat, a, b) >= limit)
+    s0, s1 = _sumsq2(flat, a, b)
+    return bool(s0 >= limit or s1 >= limit)
+
+
 @njit(cache=True, nogil=True)
 def first_loud_frame(
     flat: np.ndarray, nch: int, frame: int, amp2: float, first: int, last: int, step: int
@@ -21,54 +57,30 @@ def first_loud_frame(
     """Index of the first non-silent frame scanning ``first``, ``first+step``, ... up to
     ``last`` (inclusive), or -1 if every one is silent.
 
-    A frame is silent when, for every channel, ``sum(x**2) < len * amp2``.
+    A frame is silent when, for every channel, ``sum(x**2) < len * amp2``
+    (``nch`` 1 or 2).
     """
     n = flat.shape[0] // nch
     i = first
     while (step > 0 and i <= last) or (step < 0 and i >= last):
         a = i * frame
         b = min(a + frame, n)
-        limit = (b - a) * amp2
-        if nch == 1:
-            s0 = np.int64(0)
-            for k in range(a, b):
-                v = np.int64(flat[k])
-                s0 += v * v
-            if s0 >= limit:
-                return i
-        else:
-            s0 = np.int64(0)
-            s1 = np.int64(0)
-            for k in range(a, b):
-                v0 = np.int64(flat[2 * k])
-                v1 = np.int64(flat[2 * k + 1])
-                s0 += v0 * v0
-                s1 += v1 * v1
-            if s0 >= limit or s1 >= limit:
-                return i
+        if _loud(flat, nch, a, b, (b - a) * amp2):
+            return i
         i += step
     return -1
 
 
 @njit(cache=True, nogil=True)
 def silent_frame_mask(flat: np.ndarray, nch: int, frame: int, amp2: float) -> np.ndarray:
-    """Boolean mask of silent frames (the last frame may be partial)."""
+    """Boolean mask of silent frames (the last frame may be partial; ``nch`` 1 or 2)."""
     n = flat.shape[0] // nch
     n_frames = (n + frame - 1) // frame
     out = np.empty(n_frames, dtype=np.bool_)
     for i in range(n_frames):
         a = i * frame
         b = min(a + frame, n)
-        limit = (b - a) * amp2
-        loud = False
-        for c in range(nch):
-            s = np.int64(0)
-            for k in range(a, b):
-                v = np.int64(flat[k * nch + c])
-                s += v * v
-            if s >= limit:
-                loud = True
-        out[i] = not loud
+        out[i] = not _loud(flat, nch, a, b, (b - a) * amp2)
     return out
 
 
@@ -84,7 +96,7 @@ def silence_run(
 ) -> tuple[int, int]:
     """Scan whole frames for ``need`` consecutive silent frames, starting with ``run``
     already counted. Frames flagged in ``no_media`` (uint8, one per frame, or empty)
-    neither count nor reset the run.
+    neither count nor reset the run (``nch`` 1 or 2).
 
     Returns ``(frame_index_of_hit or -1, run_after)``.
     """
@@ -95,23 +107,7 @@ def silence_run(
         if has_nm and no_media[i]:
             continue
         a = i * frame
-        loud = False
-        if nch == 1:
-            s0 = np.int64(0)
-            for k in range(a, a + frame):
-                v = np.int64(flat[k])
-                s0 += v * v
-            loud = bool(s0 >= limit)
-        else:
-            s0 = np.int64(0)
-            s1 = np.int64(0)
-            for k in range(a, a + frame):
-                v0 = np.int64(flat[2 * k])
-                v1 = np.int64(flat[2 * k + 1])
-                s0 += v0 * v0
-                s1 += v1 * v1
-            loud = bool(s0 >= limit or s1 >= limit)
-        if loud:
+        if _loud(flat, nch, a, a + frame, limit):
             run = 0
         else:
             run += 1
