@@ -28,13 +28,16 @@ def test_slice_of_shared_voice_is_the_slice_of_its_coded_copy(a: int, n: int, co
 
 
 def test_voice_coded_once_for_all_its_clips() -> None:
-    """Many clips of one talker voice add one cache entry (the voice), not one per clip."""
+    """Many clips of one talker voice add one cache entry (the voice), not one per clip,
+    and the voice stays cached while one-off arrays come and go."""
     voice = talker_bank(3)[1]
     assert not voice.flags.writeable
-    media._CODED.clear()
+    media._SHARED.clear()
     for k in range(50):
         coded(voice[k * 800 : k * 800 + 4000], "PCMA")
-    assert list(media._CODED) == [(id(voice), "PCMA")]
+    for k in range(media._CODED_MAX + 10):
+        coded(np.full(200, k, dtype=np.int16), "PCMA")  # one-off arrays (a beep) never evict it
+    assert list(media._SHARED) == [(id(voice), "PCMA")]
 
 
 def test_writeable_clip_is_coded_by_itself() -> None:
@@ -42,7 +45,7 @@ def test_writeable_clip_is_coded_by_itself() -> None:
     base = np.arange(-4000, 4000, dtype=np.int16)
     clip = base[1000:1100]
     np.testing.assert_array_equal(coded(clip, "PCMU"), g711_roundtrip(clip.copy(), "PCMU"))
-    assert (id(base), "PCMU") not in media._CODED
+    assert (id(base), "PCMU") not in media._CODED and (id(base), "PCMU") not in media._SHARED
 
 
 def test_stream_renders_talker_clips_like_coded_copies() -> None:

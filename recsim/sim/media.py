@@ -78,23 +78,26 @@ class Floor:
             acc[lo - a : hi - a] += cn
 
 
-#: Coded copies of clips shared by many streams (a scenario's files, the talker bank's
-#: voices): ``(id, codec)`` -> ``(clip, coded, address of the clip's first sample)``;
-#: the clip is held so its id is not reused while cached.
+#: Coded copies of clips shared by many streams: ``(id, codec)`` -> ``(clip, coded,
+#: address of the clip's first sample)``; the clip is held so its id is not reused while
+#: cached. Read-only arrays (the talker bank's voices, synthetic voices) have a cache of
+#: their own, so the many one-off arrays (a beep, a ringback) never evict a voice.
 _CODED: dict[tuple[int, str], tuple[np.ndarray, np.ndarray, int]] = {}
+_SHARED: dict[tuple[int, str], tuple[np.ndarray, np.ndarray, int]] = {}
 _CODED_MAX = 256
 
 
 def _coded_whole(samples: np.ndarray, codec: str) -> tuple[np.ndarray, np.ndarray, int]:
     key = (id(samples), codec)
-    hit = _CODED.get(key)
+    cache = _CODED if samples.flags.writeable else _SHARED
+    hit = cache.get(key)
     if hit is not None and hit[0] is samples:
         return hit
     out = g711_roundtrip(samples, codec)
     out.flags.writeable = False
-    if len(_CODED) >= _CODED_MAX:
-        _CODED.pop(next(iter(_CODED)))
-    entry = _CODED[key] = (samples, out, samples.__array_interface__["data"][0])
+    if len(cache) >= _CODED_MAX:
+        cache.pop(next(iter(cache)))
+    entry = cache[key] = (samples, out, samples.__array_interface__["data"][0])
     return entry
 
 
