@@ -8,8 +8,10 @@ again the same), then replayed with:
 - ``before``: recsim before issue 14: every 10 s chunk scanned whole by a receiver that
   analyses every Goertzel block (the numba kernel of then, copied here as
   ``goertzel_blocks_before``; the key and press rules in numpy and Python), then the
-  silence scanner (tests/dtmf_reference.py's ``find_record_end``);
-- ``reference``: the same loop with the test suite's reference receiver (all numpy);
+  silence scanner with the frame kernel of then (``silence_run_before``)
+  (tests/dtmf_reference.py's ``find_record_end``);
+- ``reference``: the same loop with the test suite's reference receiver (all numpy)
+  and today's silence kernel;
 - ``fast``: :func:`recsim.sim.record_verb.find_record_end` now (the silence scan first,
   tones only up to the timeout and the first finishOnKey press; the numba receiver that
   analyses only the blocks a press can depend on).
@@ -36,6 +38,7 @@ from numba import njit
 
 import recsim.sim.record_verb as record_verb
 from recsim import scenario_from_dict
+from recsim.audio import _kernels
 from recsim.batch.plan import plan_shards
 from recsim.batch.shard import ShardOutput, run_shard
 
@@ -81,6 +84,31 @@ def goertzel_blocks_before(
     return power, energy
 
 
+@njit(cache=True, nogil=True)
+def silence_run_before(
+    flat: np.ndarray, nch: int, frame: int, amp2: float, need: int, run: int, no_media: np.ndarray
+) -> tuple[int, int]:
+    """recsim.audio._kernels.silence_run before issue 14 (mono path; indexing from ``a``)."""
+    n_frames = (flat.shape[0] // nch) // frame
+    has_nm = no_media.shape[0] > 0
+    limit = frame * amp2
+    for i in range(n_frames):
+        if has_nm and no_media[i]:
+            continue
+        a = i * frame
+        s0 = np.int64(0)
+        for k in range(a, a + frame):
+            v = np.int64(flat[k])
+            s0 += v * v
+        if s0 >= limit:
+            run = 0
+        else:
+            run += 1
+            if run >= need:
+                return i, run
+    return -1, run
+
+
 def detect_dtmf_before(x: np.ndarray) -> list[tuple[int, str]]:
     """recsim.audio.detect_dtmf before issue 14 (default level -36 dBFS)."""
     level_p = (205 * (32768.0 * 10.0 ** (-36.0 / 20.0))) ** 2 / 2.0
@@ -110,10 +138,16 @@ def _captured_calls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[tup
     return calls
 
 
-def _pass(fn: Any, calls: list[tuple[Any, Any, dict[str, Any]]]) -> tuple[float, list[tuple[Any, ...]]]:
-    c = time.process_time()
-    ends = [fn(account, leg, **kw) for account, leg, kw in calls]
-    return time.process_time() - c, [(e.reason, e.time, e.digit) for e in ends]
+def _pass(fn: Any, calls: list[tuple[Any, Any, dict[str, Any]]], monkeypatch: pytest.MonkeyPatch,
+          before: bool) -> tuple[float, list[tuple[Any, ...]]]:
+    """One pass over the calls; ``before``: with the silence kernel of before too."""
+    with monkeypatch.context() as m:
+        if before:
+            m.setattr(_kernels, "silence_run", silence_run_before)
+        c = time.process_time()
+        ends = [fn(account, leg, **kw) for account, leg, kw in calls]
+        t = time.process_time() - c
+    return t, [(e.reason, e.time, e.digit) for e in ends]
 
 
 @pytest.mark.benchmark(group="record-end")
@@ -126,11 +160,11 @@ def test_record_end_over_a_200_call_shard(benchmark: Any, tmp_path: Path, monkey
     load_before = os.getloadavg()[0]
 
     def rounds() -> None:
-        for fn in variants.values():
-            _pass(fn, calls)  # warm (numba cache load, first renders)
+        for name, fn in variants.items():
+            _pass(fn, calls, monkeypatch, name == "before")  # warm (numba cache load, first renders)
         for _ in range(ROUNDS):
             for name, fn in variants.items():
-                t, ends[name] = _pass(fn, calls)
+                t, ends[name] = _pass(fn, calls, monkeypatch, name == "before")
                 cpu[name].append(t)
 
     benchmark.pedantic(rounds, rounds=1, iterations=1)
