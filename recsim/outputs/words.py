@@ -30,6 +30,8 @@ __all__ = ["word_rows", "words_jsonl"]
 _HEAD_KEYS = ("recording_sid", "call_sid", "channel", "track")
 _HEAD = itemgetter(*_HEAD_KEYS)
 _WORD, _START, _END = itemgetter("word"), itemgetter("start"), itemgetter("end")
+#: JSON strings of the words seen (:func:`_encoded`).
+_ENCODED: dict[str, str] = {}
 
 
 def word_rows(rec: Recording) -> list[dict[str, Any]]:
@@ -56,28 +58,29 @@ def word_rows(rec: Recording) -> list[dict[str, Any]]:
             for t, a, b in zip(texts, starts, ends, strict=True)]
 
 
+def _encoded(texts: list[str]) -> list[str]:
+    """The JSON strings of ``texts``, each distinct word encoded once per process."""
+    cache = _ENCODED
+    if len(cache) > 1 << 16:
+        cache.clear()
+    return [cache[t] if t in cache else cache.setdefault(t, json.dumps(t)) for t in texts]
+
+
 def words_jsonl(rows: list[dict[str, Any]]) -> bytes:
     """The bytes of ``words.jsonl`` from word rows (:func:`word_rows`, in order): each
     line exactly ``json.dumps(row)``.
 
-    Rows are encoded a run of one recording's channel at a time (the rows of a
-    recording come channel by channel): its constant head once, its words in one
-    ``json.dumps`` of their list (a word has no whitespace, so ``", "`` separates them;
-    checked), its times by ``%r`` (a finite float's JSON is its ``repr``), all lines of
-    the run in one ``%`` formatting. Tens of thousands of lines per thousand calls.
+    Rows are encoded a run of one recording's channel at a time (a recording's rows come
+    channel by channel): the run's constant head once, each distinct word once (a
+    vocabulary of hundreds for tens of thousands of lines), times by ``repr`` (a finite
+    float's JSON is its ``repr``).
     """
     out: list[str] = []
     for key, group in groupby(rows, _HEAD):
         run = list(group)
-        n = len(run)
-        head = json.dumps(dict(zip(_HEAD_KEYS, key, strict=True)))[:-1].replace("%", "%%")
-        texts = list(map(_WORD, run))
-        words = json.dumps(texts)[1:-1].split(", ")
-        if len(words) != n:  # pragma: no cover - a word with whitespace (never made by recsim)
-            words = [json.dumps(t) for t in texts]
-        values: list[Any] = [None] * (3 * n)
-        values[0::3] = words
-        values[1::3] = map(_START, run)
-        values[2::3] = map(_END, run)
-        out.append(((head + ', "word": %s, "start": %r, "end": %r}\n') * n) % tuple(values))
+        head = json.dumps(dict(zip(_HEAD_KEYS, key, strict=True)))[:-1] + ', "word": '
+        out.append(head)
+        words = zip(_encoded(list(map(_WORD, run))), map(_START, run), map(_END, run), strict=True)
+        out.append(("}\n" + head).join([f'{w}, "start": {a!r}, "end": {b!r}' for w, a, b in words]))
+        out.append("}\n")
     return "".join(out).encode()

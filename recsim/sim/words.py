@@ -30,11 +30,15 @@ from recsim.values import SegmentKind, Status, Track
 __all__ = ["captured_arrays", "captured_words", "recording_arrays", "recording_texts", "recording_words",
            "stream_words"]
 
+#: The words of a stream's own clips: texts (object array), starts, ends, the midpoints
+#: the capture rule tests (clip start + half the clip-relative sum) and half the sum of
+#: the simulated times (mapped into the recording for its second test); all ``(n,)``.
+Flat = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 #: Parallel arrays of a clip's words as Word objects (a file's, a ``<Say>``'s: one tuple
 #: shared by every clip of it), made once per tuple: ``id -> (the words, arrays)``.
 _ARRAYS: dict[int, tuple[Sequence[Word], ClipWords]] = {}
 #: The words of a stream's own clips, flattened (:func:`_flat`): ``id -> (stream, clips, arrays)``.
-_FLAT: dict[int, tuple[Stream, int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]] = {}
+_FLAT: dict[int, tuple[Stream, int, Flat]] = {}
 #: Channels of a recording read by two consumers (``words.jsonl`` and its transcription),
 #: computed once: ``id -> (recording, assembly, channels)``.
 _KEPT: dict[int, tuple[Recording, Assembly, list[tuple[list[str], list[float], list[float]]]]] = {}
@@ -57,37 +61,61 @@ def _clip_arrays(words: Sequence[Word]) -> ClipWords:
     return hit[1]
 
 
-def _flat(stream: Stream) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Texts (object array), starts, ends and midpoints (simulated s) of the words of
-    ``stream``'s own clips, clip after clip; made once per stream and number of clips
-    (clips are only ever appended)."""
+def _flat(stream: Stream) -> Flat:
+    """The words of ``stream``'s own clips, clip after clip (:data:`Flat`); made once per
+    stream and number of clips (clips are only ever appended)."""
     n = len(stream.words)
     hit = _FLAT.get(id(stream))
     if hit is not None and hit[0] is stream and hit[1] == n:
         return hit[2]
-    clips = [_clip_arrays(words) for _, words in stream.words]
-    s = np.concatenate([c.starts for c in clips])
-    e = np.concatenate([c.ends for c in clips])
-    base = np.repeat(np.array([first / SAMPLE_RATE for first, _ in stream.words]), [len(c) for c in clips])
-    flat = (np.concatenate([c.texts for c in clips]), s + base, e + base, base + 0.5 * (s + e))
+    base: float | np.ndarray
+    if n == 1:
+        first, words = stream.words[0]
+        c = _clip_arrays(words)
+        texts, s, e, base = c.texts, c.starts, c.ends, first / SAMPLE_RATE
+    else:
+        clips = [_clip_arrays(words) for _, words in stream.words]
+        texts = np.concatenate([c.texts for c in clips])
+        s, e = np.concatenate([c.starts for c in clips]), np.concatenate([c.ends for c in clips])
+        base = np.array([first / SAMPLE_RATE for first, _ in stream.words]).repeat([len(c) for c in clips])
+    starts, ends = s + base, e + base
+    flat = (texts, starts, ends, base + 0.5 * (s + e), 0.5 * (starts + ends))
     if len(_FLAT) >= 1024:
         _FLAT.clear()
     _FLAT[id(stream)] = (stream, n, flat)
     return flat
 
 
-def _gather(stream: Stream, t0: float, t1: float, parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> None:
-    """Append the words of ``stream`` (and its links) with midpoint in ``[t0, t1)`` to
-    ``parts`` as (texts, starts, ends) arrays."""
+def _gather(stream: Stream, t0: float, t1: float, parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+            at: float | None = None, t: float = 0.0, duration: float = 0.0) -> None:
+    """Append to ``parts`` the (texts, starts, ends) of the words of ``stream`` and its
+    links with midpoint in ``[t0, t1)`` (simulated s); with ``at``, only those whose
+    midpoint, with simulated time ``t`` mapped to recording time ``at``, lies in
+    ``[0, duration)`` (the capture rule's second test, made in the same pass)."""
     if stream.words:
-        words, s, e, mid = _flat(stream)
-        keep = ((mid >= t0) & (mid < t1)).nonzero()[0]
+        texts, s, e, mid, half = _flat(stream)
+        inside = (mid >= t0) & (mid < t1)
+        if at is not None:
+            rec_mid = half - t + at
+            inside &= (rec_mid >= 0.0) & (rec_mid < duration)
+        keep = inside.nonzero()[0]
         if keep.size:
-            parts.append((words[keep], s[keep], e[keep]))
+            parts.append((texts[keep], s[keep], e[keep]))
     for a, b, src in stream.links:
         lo, hi = max(t0, a / SAMPLE_RATE), min(t1, b / SAMPLE_RATE)
         if lo < hi:
-            _gather(src, lo, hi, parts)
+            _gather(src, lo, hi, parts, at, t, duration)
+
+
+def _sorted(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The gathered ``parts`` as one (texts, starts, ends), in time order (start, then
+    end; ties in gathering order)."""
+    if len(parts) == 1:
+        texts, s, e = parts[0]
+    else:
+        texts, s, e = (np.concatenate(x) for x in zip(*parts, strict=True))
+    order = np.lexsort((e, s))
+    return texts[order], s[order], e[order]
 
 
 def _stream_arrays(stream: Stream, t0: float, t1: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -95,14 +123,7 @@ def _stream_arrays(stream: Stream, t0: float, t1: float) -> tuple[np.ndarray, np
     with midpoint in ``[t0, t1)``, in time order (start, then end)."""
     parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     _gather(stream, t0, t1, parts)
-    if not parts:
-        return _NO_TEXTS, _NO_TIMES, _NO_TIMES
-    if len(parts) == 1:
-        texts, s, e = parts[0]
-    else:
-        texts, s, e = (np.concatenate(x) for x in zip(*parts, strict=True))
-    order = np.lexsort((e, s))
-    return texts[order], s[order], e[order]
+    return _sorted(parts) if parts else (_NO_TEXTS, _NO_TIMES, _NO_TIMES)
 
 
 def stream_words(stream: Stream, t0: float, t1: float) -> list[Word]:
@@ -121,21 +142,20 @@ def _captured(rec: Recording, stream: Stream) -> tuple[np.ndarray, np.ndarray, n
     silence = {(t0, t1) for kind, t0, t1 in rec.segments if kind == SegmentKind.PAUSED_SILENCE}
     lead = a.trim_start / SAMPLE_RATE
     duration = (a.untrimmed - a.trimmed) / SAMPLE_RATE
-    parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    out: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     for first, t0, t1 in a.pieces:
         if (t0, t1) in silence:
             continue
-        words, s, e = _stream_arrays(stream, t0, t1)
-        if not words.size:
-            continue
         at = first / SAMPLE_RATE - lead  # recording time of simulated time t0
-        rec_mid = 0.5 * (s + e) - t0 + at
-        keep = ((rec_mid >= 0.0) & (rec_mid < duration)).nonzero()[0]
-        parts.append((words[keep], np.maximum(0.0, np.maximum(s[keep], t0) - t0 + at),
-                      np.minimum(duration, np.minimum(e[keep], t1) - t0 + at)))
-    if not parts:
+        parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        _gather(stream, t0, t1, parts, at, t0, duration)
+        if parts:
+            texts, s, e = _sorted(parts)
+            out.append((texts, np.maximum(0.0, np.maximum(s, t0) - t0 + at),
+                        np.minimum(duration, np.minimum(e, t1) - t0 + at)))
+    if not out:
         return _NO_TEXTS, _NO_TIMES, _NO_TIMES
-    texts, s, e = parts[0] if len(parts) == 1 else (np.concatenate(x) for x in zip(*parts, strict=True))
+    texts, s, e = out[0] if len(out) == 1 else (np.concatenate(x) for x in zip(*out, strict=True))
     return texts, s.round(6), e.round(6)
 
 
