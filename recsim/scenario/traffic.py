@@ -32,6 +32,7 @@ lognormal's ``mean`` at most ln(86,400) and its ``sd`` at most 10.
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from typing import Annotated, Any, Literal
 
 import numpy as np
@@ -80,18 +81,8 @@ class Dist(_TrafficModel):
         return self
 
     def draw(self, rng: np.random.Generator) -> float:
-        """One length (s), clipped to [MIN_DRAW_S, MAX_CALL_S].
-
-        Parameters
-        ----------
-        rng : numpy.random.Generator
-            The unit's generator.
-
-        Returns
-        -------
-        float
-            Seconds.
-        """
+        """One length (s) drawn from ``rng`` (numpy.random.Generator, the unit's),
+        clipped to [MIN_DRAW_S, MAX_CALL_S]."""
         if self.dist == "fixed":
             x = self.value
         elif self.dist == "uniform":
@@ -161,6 +152,10 @@ class Traffic(_TrafficModel):
 
 def _talk(rng: np.random.Generator, talk: Talk, start: float, end: float, voice: int) -> list[dict[str, Any]]:
     """Talker clips alternating with pauses over [start, end) seconds."""
+    if talk.spurt_s.dist == "uniform" and talk.pause_s.dist == "uniform":
+        clips = _talk_uniform(rng, talk, start, end, voice)
+        if clips is not None:
+            return clips
     clips = []
     t = start
     while t < end:
@@ -169,6 +164,46 @@ def _talk(rng: np.random.Generator, talk: Talk, start: float, end: float, voice:
             clips.append({"talker": {"voice": voice, "offset_s": round(float(rng.uniform(0, BANK_SECONDS - 21)), 3),
                                      "seconds": round(spurt, 3)}, "at": round(t, 3)})
         t += spurt + talk.pause_s.draw(rng)
+    return clips
+
+
+#: Most spurt / offset / pause triples drawn at once by :func:`_talk_uniform`.
+_BULK = 400
+
+
+@lru_cache(maxsize=8)
+def _bounds(s_low: float, s_high: float, p_low: float, p_high: float) -> tuple[np.ndarray, np.ndarray]:
+    """Low and high bounds of ``_BULK`` (spurt, offset, pause) triples."""
+    return (np.tile(np.array([s_low, 0.0, p_low]), _BULK),
+            np.tile(np.array([s_high, BANK_SECONDS - 21, p_high]), _BULK))
+
+
+def _talk_uniform(rng: np.random.Generator, talk: Talk, start: float, end: float,
+                  voice: int) -> list[dict[str, Any]] | None:
+    """:func:`_talk` for uniform spurts and pauses with the same draws from one call of
+    ``rng.uniform`` (array bounds: numpy draws element by element, as the scalar calls
+    do); then the generator is put back and advanced by the draws used. None (nothing
+    drawn) when a spurt is too short for a clip or there may be more than ``_BULK``."""
+    s, p = talk.spurt_s, talk.pause_s
+    m = max(1, int((end - start) / (min(max(s.low, MIN_DRAW_S), 20.0) + max(p.low, MIN_DRAW_S))) + 2)
+    if m > _BULK:
+        return None
+    lows, highs = (b[: 3 * m] for b in _bounds(s.low, s.high, p.low, p.high))
+    bits = rng.bit_generator
+    saved = bits.state
+    u = rng.uniform(lows, highs).tolist()
+    clips, t, i = [], start, 0
+    while t < end:
+        spurt = min(min(max(u[i], MIN_DRAW_S), MAX_CALL_S), end - t, 20.0)
+        if spurt <= 0.05 or i + 3 > len(u):
+            bits.state = saved
+            return None
+        clips.append({"talker": {"voice": voice, "offset_s": round(u[i + 1], 3), "seconds": round(spurt, 3)},
+                      "at": round(t, 3)})
+        t += spurt + min(max(u[i + 2], MIN_DRAW_S), MAX_CALL_S)
+        i += 3
+    bits.state = saved
+    rng.uniform(lows[:i], highs[:i])  # the draws the clips used, and no more
     return clips
 
 
