@@ -31,6 +31,7 @@ __all__ = ["RecordEnd", "execute_record", "find_record_end", "max_length_end"]
 
 CHUNK_S = 10.0
 _DTMF_OVERLAP = 410  # two Goertzel blocks: a tone across a chunk edge is still seen
+_KEYPAD = "0123456789*#ABCD"  # the keys the receiver knows (recsim.audio.detect_dtmf)
 
 
 class RecordEnd:
@@ -80,6 +81,7 @@ def find_record_end(
     stop = to_sample(end.time)
     pos = s0
     prev_tail = np.zeros(0, dtype=np.int16)
+    stop_keys = "".join(k for k in finish_on_key if k in _KEYPAD)  # others are never heard
     while pos < stop:
         b = min(pos + chunk, stop)
         x = leg.inbound.render(pos, b)
@@ -91,7 +93,7 @@ def find_record_end(
             # the first finishOnKey press (every press is at or after s0: the tail is
             # empty in the first chunk).
             limit = None if hit is None else max(0, s0 + hit - first)
-            for at, key in detect_dtmf(both, stop_keys=finish_on_key, max_start=limit):
+            for at, key in detect_dtmf(both, stop_keys=stop_keys, max_start=limit):
                 abs_sample = first + at
                 if key in finish_on_key and abs_sample >= s0:
                     t_key = abs_sample / SAMPLE_RATE
