@@ -62,3 +62,25 @@ def test_stream_renders_talker_clips_like_coded_copies() -> None:
     acc[3000:5000] += g711_roundtrip(voice[70_000:72_000].copy(), "PCMU")
     want = g711_roundtrip(np.clip(acc, -32768, 32767).astype(np.int16), "PCMU")
     np.testing.assert_array_equal(got, want)
+
+
+def test_clips_are_coded_when_first_rendered_and_once() -> None:
+    """A PCMU stream keeps a clip as added until a render reaches it; then it holds the
+    coded copy (a slice of the coded voice for a talker clip), coded once, and renders
+    of any cut give the same samples."""
+    voice = talker_bank(3)[4]
+    s = Stream()
+    s.codec = "PCMU"
+    s.add(0, voice[0:4000])
+    s.add(10_000, voice[50_000:54_000])
+    whole = s.render(0, 14_000)
+    assert [c[2] for c in s.clips] == [None, None]
+    s.add(20_000, voice[90_000:94_000])
+    assert s.clips[2][2] == "PCMU" and s.clips[2][1].base is voice  # not rendered: not coded
+    coded_first = s.clips[0][1]
+    np.testing.assert_array_equal(s.render(1000, 12_000), whole[1000:12_000])
+    assert s.clips[0][1] is coded_first  # coded once
+    assert s.clips[2][2] == "PCMU"  # still outside every render
+    want = g711_roundtrip(voice[90_000:94_000].copy(), "PCMU")
+    np.testing.assert_array_equal(s.render(19_000, 25_000)[1000:5000], want)
+    assert s.clips[2][2] is None

@@ -137,8 +137,10 @@ class Stream:
 
     Attributes
     ----------
-    clips : list of (int, numpy.ndarray)
-        ``(start_sample, samples)``, samples ``(n,)`` int16.
+    clips : list of [int, numpy.ndarray, str or None]
+        ``[start_sample, samples, codec]``, samples ``(n,)`` int16; ``codec`` the
+        stream's codec when the clip was added, None once ``samples`` hold its coded
+        copy (a clip is coded when first rendered: one never rendered costs nothing).
     links : list of [int, int, Stream]
         ``[start_sample, stop_sample, source]``: ``source``'s audio over that span
         (a bridge; ``stop_sample`` moves when the bridge ends).
@@ -147,15 +149,15 @@ class Stream:
         clip's start (read by :mod:`recsim.sim.words`).
     codec : str
         PCMU, PCMA or L16: every rendered sample passes through it. Clips are coded
-        when added; a sum of several, the noise floor or a link from a stream of
-        another codec is coded when rendered (sample by sample, so any cut of the
-        stream gives the same samples).
+        once, when first rendered, by the codec of their stream when added; a sum of
+        several, the noise floor or a link from a stream of another codec is coded when
+        rendered (sample by sample, so any cut of the stream gives the same samples).
     floor : Floor or None
         Background / comfort noise under the clips.
     """
 
     def __init__(self) -> None:
-        self.clips: list[tuple[int, np.ndarray]] = []
+        self.clips: list[list] = []
         self.links: list[list] = []
         self.words: list[tuple[int, Sequence[Word]]] = []
         self.codec = "L16"
@@ -165,7 +167,7 @@ class Stream:
         """Place ``samples`` ((n,) int16) from sample ``start`` on (mixed with others),
         and the ``words`` they say (seconds from the clip's start)."""
         if samples.shape[0]:
-            self.clips.append((start, samples if self.codec == "L16" else coded(samples, self.codec)))
+            self.clips.append([start, samples, None if self.codec == "L16" else self.codec])
             if words:
                 self.words.append((start, words))
 
@@ -178,7 +180,7 @@ class Stream:
 
     def end(self) -> int:
         """Sample just after the last audio of this stream (own clips only)."""
-        return max((s + c.shape[0] for s, c in self.clips), default=0)
+        return max((s + c.shape[0] for s, c, _ in self.clips), default=0)
 
     def render(self, a: int, b: int) -> np.ndarray:
         """The audio of samples ``[a, b)``: ``(b - a,)`` int16, clips summed with
@@ -186,9 +188,13 @@ class Stream:
         stream's codec."""
         n = max(0, b - a)
         parts: list[tuple[int, np.ndarray]] = []
-        for s, c in self.clips:
+        for clip in self.clips:
+            s, c = clip[0], clip[1]
             lo, hi = max(a, s), min(b, s + c.shape[0])
             if lo < hi:
+                if clip[2] is not None:  # first rendered: code it (once)
+                    c = clip[1] = coded(c, clip[2])
+                    clip[2] = None
                 parts.append((lo - a, c[lo - s : hi - s]))
         for s, e, src in self.links:
             lo, hi = max(a, s), min(b, e)
@@ -199,7 +205,7 @@ class Stream:
         if not parts:  # where nothing plays: digital silence, whatever the codec
             return np.zeros(n, dtype=np.int16)
         same = all(src.codec == self.codec for _, _, src in self.links)  # links carry coded audio
-        if len(parts) == 1 or _disjoint(parts):  # nothing to sum: copy (clips are coded when added)
+        if len(parts) == 1 or _disjoint(parts):  # nothing to sum: copy (clips are coded)
             out = np.zeros(n, dtype=np.int16)
             for off, p in parts:
                 out[off : off + p.shape[0]] = p
