@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from recsim import scenario_from_dict
 from recsim.outputs.words import word_rows, words_jsonl
 from recsim.scenario.words import ClipWords, Word
+from recsim.sim._capture import capture_window
 from recsim.sim.media import Stream
 from recsim.sim.recording import Recording
 from recsim.sim.simulation import Simulation
@@ -135,6 +136,32 @@ def test_a_transcribed_recordings_channels_are_computed_once_and_shared(tmp_path
     # pairs exactly one shares (the run's transcriber may have kept one already)
     assert (a is b) != (b is c)
     assert recording_texts(rec) == a[0][0]
+
+
+_T = st.sampled_from([0.0, 0.25, 0.5, 0.1 + 0.2, 1.0, 1.5, 2.000001, 3.3, 7.0])
+
+
+@given(st.lists(st.tuples(_T, _T, st.sampled_from([0.0, 0.5, 10.125])), max_size=30),
+       st.tuples(st.sampled_from([0.0, 0.5, 1.0 + 1e-9]), st.sampled_from([2.0, 20.0]),
+                 st.sampled_from([0.0, 0.3, 1.0]), st.sampled_from([2.5, 20.0])),
+       st.sampled_from([0.0, -0.2, 0.3]), st.sampled_from([1.0, 30.0]))
+def test_capture_kernel_is_the_numpy_rule_bit_for_bit(words: list[tuple[float, float, float]],
+                                                      window: tuple[float, float, float, float], at: float,
+                                                      duration: float) -> None:
+    """The jitted window capture selects, orders (stable, by start then end) and maps
+    exactly as the numpy expressions of the rule, to the bit (ties and clipping too)."""
+    s = np.array([min(a, b) for a, b, _ in words], dtype=np.float64)
+    e = np.array([max(a, b) for a, b, _ in words], dtype=np.float64)
+    base = np.array([c for *_, c in words], dtype=np.float64)
+    lo, hi, t0, t1 = window
+    mid, starts, ends = base + 0.5 * (s + e), s + base, e + base
+    rec_mid = 0.5 * (starts + ends) - t0 + at
+    keep = ((mid >= lo) & (mid < hi) & (rec_mid >= 0.0) & (rec_mid < duration)).nonzero()[0]
+    index = keep[np.lexsort((ends[keep], starts[keep]))]
+    got = capture_window(s, e, base, lo, hi, t0, t1, at, duration)
+    assert got[0].tolist() == index.tolist()
+    assert got[1].tobytes() == np.maximum(0.0, np.maximum(starts[index], t0) - t0 + at).tobytes()
+    assert got[2].tobytes() == np.minimum(duration, np.minimum(ends[index], t1) - t0 + at).tobytes()
 
 
 _TEXT = st.text(alphabet=st.characters(exclude_categories=["Cs"]), min_size=1, max_size=12)

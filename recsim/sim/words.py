@@ -23,6 +23,7 @@ import numpy as np
 
 from recsim.audio import SAMPLE_RATE
 from recsim.scenario.words import ClipWords, Word
+from recsim.sim._capture import capture_window
 from recsim.sim.media import Stream
 from recsim.sim.recording import Assembly, Recording
 from recsim.values import SegmentKind, Status, Track
@@ -30,10 +31,9 @@ from recsim.values import SegmentKind, Status, Track
 __all__ = ["captured_arrays", "captured_words", "recording_arrays", "recording_texts", "recording_words",
            "stream_words"]
 
-#: The words of a stream's own clips: texts (object array), starts, ends, the midpoints
-#: the capture rule tests (clip start + half the clip-relative sum) and half the sum of
-#: the simulated times (mapped into the recording for its second test); all ``(n,)``.
-Flat = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+#: The words of a stream's own clips: texts (object array), starts and ends (s from their
+#: clip's start) and the start of their clip (simulated s); all ``(n,)``.
+Flat = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 #: Parallel arrays of a clip's words as Word objects (a file's, a ``<Say>``'s: one tuple
 #: shared by every clip of it), made once per tuple: ``id -> (the words, arrays)``.
 _ARRAYS: dict[int, tuple[Sequence[Word], ClipWords]] = {}
@@ -68,18 +68,15 @@ def _flat(stream: Stream) -> Flat:
     hit = _FLAT.get(id(stream))
     if hit is not None and hit[0] is stream and hit[1] == n:
         return hit[2]
-    base: float | np.ndarray
     if n == 1:
         first, words = stream.words[0]
         c = _clip_arrays(words)
-        texts, s, e, base = c.texts, c.starts, c.ends, first / SAMPLE_RATE
+        flat = (c.texts, c.starts, c.ends, np.full(len(c), first / SAMPLE_RATE))
     else:
         clips = [_clip_arrays(words) for _, words in stream.words]
-        texts = np.concatenate([c.texts for c in clips])
-        s, e = np.concatenate([c.starts for c in clips]), np.concatenate([c.ends for c in clips])
         base = np.array([first / SAMPLE_RATE for first, _ in stream.words]).repeat([len(c) for c in clips])
-    starts, ends = s + base, e + base
-    flat = (texts, starts, ends, base + 0.5 * (s + e), 0.5 * (starts + ends))
+        flat = (np.concatenate([c.texts for c in clips]), np.concatenate([c.starts for c in clips]),
+                np.concatenate([c.ends for c in clips]), base)
     if len(_FLAT) >= 1024:
         _FLAT.clear()
     _FLAT[id(stream)] = (stream, n, flat)
@@ -93,18 +90,31 @@ def _gather(stream: Stream, t0: float, t1: float, parts: list[tuple[np.ndarray, 
     midpoint, with simulated time ``t`` mapped to recording time ``at``, lies in
     ``[0, duration)`` (the capture rule's second test, made in the same pass)."""
     if stream.words:
-        texts, s, e, mid, half = _flat(stream)
+        texts, s, e, base = _flat(stream)
+        mid = base + 0.5 * (s + e)
+        starts, ends = s + base, e + base
         inside = (mid >= t0) & (mid < t1)
         if at is not None:
-            rec_mid = half - t + at
+            rec_mid = 0.5 * (starts + ends) - t + at
             inside &= (rec_mid >= 0.0) & (rec_mid < duration)
         keep = inside.nonzero()[0]
         if keep.size:
-            parts.append((texts[keep], s[keep], e[keep]))
+            parts.append((texts[keep], starts[keep], ends[keep]))
     for a, b, src in stream.links:
         lo, hi = max(t0, a / SAMPLE_RATE), min(t1, b / SAMPLE_RATE)
         if lo < hi:
             _gather(src, lo, hi, parts, at, t, duration)
+
+
+def _windows(stream: Stream, t0: float, t1: float, out: list[tuple[Stream, float, float]]) -> None:
+    """Append ``(stream, lo, hi)`` for ``stream`` and each stream it links within
+    ``[t0, t1)`` that has words of its own (what :func:`_gather` would read)."""
+    if stream.words:
+        out.append((stream, t0, t1))
+    for a, b, src in stream.links:
+        lo, hi = max(t0, a / SAMPLE_RATE), min(t1, b / SAMPLE_RATE)
+        if lo < hi:
+            _windows(src, lo, hi, out)
 
 
 def _sorted(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -147,12 +157,22 @@ def _captured(rec: Recording, stream: Stream) -> tuple[np.ndarray, np.ndarray, n
         if (t0, t1) in silence:
             continue
         at = first / SAMPLE_RATE - lead  # recording time of simulated time t0
-        parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        _gather(stream, t0, t1, parts, at, t0, duration)
-        if parts:
-            texts, s, e = _sorted(parts)
-            out.append((texts, np.maximum(0.0, np.maximum(s, t0) - t0 + at),
-                        np.minimum(duration, np.minimum(e, t1) - t0 + at)))
+        windows: list[tuple[Stream, float, float]] = []
+        _windows(stream, t0, t1, windows)
+        if len(windows) == 1:  # one stream's words (the usual case): one jitted pass
+            src, lo, hi = windows[0]
+            texts, s, e, base = _flat(src)
+            index, s, e = capture_window(s, e, base, float(lo), float(hi), float(t0), float(t1), float(at),
+                                         float(duration))
+            if index.size:
+                out.append((texts[index], s, e))
+        elif windows:  # words of several streams over a bridge: gathered and sorted together
+            parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+            _gather(stream, t0, t1, parts, at, t0, duration)
+            if parts:
+                texts, s, e = _sorted(parts)
+                out.append((texts, np.maximum(0.0, np.maximum(s, t0) - t0 + at),
+                            np.minimum(duration, np.minimum(e, t1) - t0 + at)))
     if not out:
         return _NO_TEXTS, _NO_TIMES, _NO_TIMES
     texts, s, e = out[0] if len(out) == 1 else (np.concatenate(x) for x in zip(*out, strict=True))
