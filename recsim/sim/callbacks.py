@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Protocol
 
 __all__ = [
@@ -37,7 +38,14 @@ API_VERSION = "2010-04-01"
 
 def rfc2822(epoch: dt.datetime, t: float) -> str:
     """RFC 2822 date in GMT of simulated time ``t`` s, e.g. ``Wed, 01 Sep 2010 15:15:41 +0000``."""
-    return email.utils.format_datetime((epoch + dt.timedelta(seconds=t)).astimezone(dt.UTC).replace(microsecond=0))
+    return _rfc2822((epoch + dt.timedelta(seconds=t)).astimezone(dt.UTC).replace(microsecond=0))
+
+
+@lru_cache(maxsize=4096)
+def _rfc2822(when: dt.datetime) -> str:
+    """RFC 2822 of a whole second in UTC (calls and callbacks share seconds: each
+    formatted once)."""
+    return email.utils.format_datetime(when)
 
 
 @dataclass
