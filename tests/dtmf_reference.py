@@ -1,7 +1,8 @@
-"""Straightforward reference implementations of the DTMF receiver and of ``<Record>`` end
-detection, as recsim computed them before issue 14's speed-up (every block analysed, in
-numpy; the whole chunk scanned for tones). The fast versions must give the same answers
-on any input (tests/test_audio_tones_reference.py; benchmarks/test_record_end_bench.py).
+"""Straightforward reference implementations of the DTMF receiver (every block analysed,
+in numpy, as recsim did before issue 14's speed-up) and of the rule that ends a
+``<Record>`` capture (stated over the whole captured range, not as a chunked scan). The
+fast versions must give the same answers on any input (tests/test_audio_tones_reference.py;
+benchmarks/test_record_end_bench.py).
 
 Float operations per block are the same ones, in the same order, as the fast kernel's
 (``(v + c*s1) - s2`` per sample; ``(s1*s1 + s2*s2) - (c*s1)*s2`` for the power), so the
@@ -10,14 +11,13 @@ comparison is exact, not approximate.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from recsim.audio import SAMPLE_RATE, SilenceTimeoutScanner
+from recsim.audio import SAMPLE_RATE, find_silence_timeout
 from recsim.sim.media import to_sample
-from recsim.sim.record_verb import CHUNK_S, RecordEnd, max_length_end
+from recsim.sim.record_verb import CHUNK_S, max_length_end
 
 BLOCK, HOP = 205, 102
 KEYPAD = ("123A", "456B", "789C", "*0#D")
@@ -88,51 +88,44 @@ def detect_dtmf(x: np.ndarray, *, min_level_dbfs: float = -36.0, stop_keys: str 
     return out
 
 
-def find_record_end(account: Any, leg: Any, *, t0: float, timeout: int, finish_on_key: str,
-                    max_length: float, detect: Callable[[np.ndarray], list[tuple[int, str]]] = detect_dtmf,
-                    ) -> RecordEnd:
-    """``recsim.sim.record_verb.find_record_end`` before issue 14: every chunk scanned
-    whole for tones by ``detect`` (default: the reference detector), then fed to the
-    silence scanner."""
-    acc = account
-    end = RecordEnd("max-length", max_length_end(t0, max_length, leg.no_media))
-    for t, key in leg.dtmf:
-        if t >= t0 and key in finish_on_key:
-            if t < end.time:
-                end = RecordEnd("key", t, key)
-            break
+def record_end(account: Any, leg: Any, *, t0: float, timeout: int, finish_on_key: str,
+               max_length: float) -> tuple[str, float, str | None]:
+    """``(reason, time s, digit)`` of a ``<Record>`` capture from ``t0``, the rule stated
+    over the whole captured range rather than as the simulator's scan:
+
+    - ``limit``: ``max_length`` s captured (no-media time not counted), or the first
+      out-of-band press of a finishOnKey key at or after ``t0`` when that is earlier;
+    - ``T``: the silence timeout over the inbound audio from ``t0`` to ``limit``
+      (``find_silence_timeout``; no timeout when ``timeout`` is 0);
+    - the receiver listens in 10 s windows of that audio, window ``j`` starting 410
+      samples (two blocks) before sample ``j * 80,000`` (a tone across an edge is heard),
+      and the windows are taken in order up to the one in which ``T`` falls: the first
+      finishOnKey press ``K`` of the first window holding one ends the capture, unless
+      ``T`` falls in the same window and is earlier; else ``T``; else ``limit``.
+    """
+    end: tuple[str, float, str | None] = ("max-length", max_length_end(t0, max_length, leg.no_media), None)
+    out_of_band = [(t, key) for t, key in leg.dtmf if t >= t0 and key in finish_on_key]
+    if out_of_band and out_of_band[0][0] < end[1]:
+        end = ("key", out_of_band[0][0], out_of_band[0][1])
     if timeout <= 0 and not finish_on_key:
         return end
     s0 = to_sample(t0)
-    spans = [(to_sample(a) - s0, to_sample(b) - s0) for a, b in leg.no_media if to_sample(b) > s0]
-    spans = [(max(0, a), b) for a, b in spans]
-    scanner = (SilenceTimeoutScanner(timeout_s=float(timeout), threshold_dbfs=acc.trim_threshold_dbfs,
-                                     frame_s=acc.trim_frame_s, no_media=spans or None)
-               if timeout > 0 else None)
+    audio = leg.inbound.render(s0, max(s0, to_sample(end[1])))
+    hit = None
+    if timeout > 0:
+        spans = [(max(0, to_sample(a) - s0), to_sample(b) - s0) for a, b in leg.no_media if to_sample(b) > s0]
+        hit = find_silence_timeout(audio, timeout_s=float(timeout), threshold_dbfs=account.trim_threshold_dbfs,
+                                   frame_s=account.trim_frame_s, no_media=spans or None)
     chunk = int(CHUNK_S * SAMPLE_RATE)
-    stop = to_sample(end.time)
-    pos = s0
-    prev_tail = np.zeros(0, dtype=np.int16)
-    while pos < stop:
-        b = min(pos + chunk, stop)
-        x = leg.inbound.render(pos, b)
-        if finish_on_key:
-            both = np.concatenate([prev_tail, x])
-            for at, key in detect(both):
-                abs_sample = pos - prev_tail.shape[0] + at
-                if key in finish_on_key and abs_sample >= s0:
-                    t_key = abs_sample / SAMPLE_RATE
-                    if t_key < end.time:
-                        end = RecordEnd("key", t_key, key)
-                        stop = min(stop, abs_sample)
-                    break
-            prev_tail = x[-410:]
-        if scanner is not None:
-            hit = scanner.feed(x)
-            if hit is not None:
-                t_hit = (s0 + hit) / SAMPLE_RATE
-                if t_hit < end.time:
-                    end = RecordEnd("timeout", t_hit)
-                break
-        pos = b
+    for j in range(-(-audio.shape[0] // chunk)):
+        first = max(0, j * chunk - 410)
+        hit_here = hit is not None and j * chunk < hit <= (j + 1) * chunk
+        window = audio[first : (j + 1) * chunk]
+        presses = [(first + at, key) for at, key in detect_dtmf(window) if key in finish_on_key]
+        if presses and (s0 + presses[0][0]) / SAMPLE_RATE < end[1]:
+            end = ("key", (s0 + presses[0][0]) / SAMPLE_RATE, presses[0][1])
+        if hit_here and (s0 + hit) / SAMPLE_RATE < end[1]:
+            end = ("timeout", (s0 + hit) / SAMPLE_RATE, None)
+        if hit_here or presses:
+            return end
     return end

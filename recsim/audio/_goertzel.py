@@ -39,6 +39,12 @@ def _power(s1: float, s2: float, c: float) -> float:
     return s1 * s1 + s2 * s2 - c * s1 * s2
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _step(v: float, c: float, s1: float, s2: float) -> tuple[float, float]:
+    """One Goertzel step: the new ``(s1, s2)`` after sample ``v`` (``c = 2*cos(w)``)."""
+    return v + c * s1 - s2, s1
+
+
 @njit(cache=True, nogil=True)
 def _goertzel4(
     x: np.ndarray, a: int, block: int, c0: float, c1: float, c2: float, c3: float
@@ -47,14 +53,10 @@ def _goertzel4(
     p1 = p2 = q1 = q2 = r1 = r2 = t1 = t2 = 0.0
     for k in range(a, a + block):
         v = float(x[k])
-        s = v + c0 * p1 - p2
-        p2, p1 = p1, s
-        s = v + c1 * q1 - q2
-        q2, q1 = q1, s
-        s = v + c2 * r1 - r2
-        r2, r1 = r1, s
-        s = v + c3 * t1 - t2
-        t2, t1 = t1, s
+        p1, p2 = _step(v, c0, p1, p2)
+        q1, q2 = _step(v, c1, q1, q2)
+        r1, r2 = _step(v, c2, r1, r2)
+        t1, t2 = _step(v, c3, t1, t2)
     return _power(p1, p2, c0), _power(q1, q2, c1), _power(r1, r2, c2), _power(t1, t2, c3)
 
 
@@ -62,29 +64,22 @@ def _goertzel4(
 def _goertzel4_pair(
     x: np.ndarray, a: int, b: int, block: int, c0: float, c1: float, c2: float, c3: float
 ) -> tuple[float, float, float, float, float, float, float, float]:
-    """:func:`_goertzel4` of the blocks at ``a`` and at ``b`` side by side (8 powers)."""
+    """:func:`_goertzel4` of the blocks at ``a`` and at ``b`` side by side (8 powers):
+    twice the independent recurrences, so twice the work per cycle."""
     p1 = p2 = q1 = q2 = r1 = r2 = t1 = t2 = 0.0
     u1 = u2 = w1 = w2 = y1 = y2 = z1 = z2 = 0.0
     off = b - a
     for k in range(a, a + block):
         v = float(x[k])
-        s = v + c0 * p1 - p2
-        p2, p1 = p1, s
-        s = v + c1 * q1 - q2
-        q2, q1 = q1, s
-        s = v + c2 * r1 - r2
-        r2, r1 = r1, s
-        s = v + c3 * t1 - t2
-        t2, t1 = t1, s
+        p1, p2 = _step(v, c0, p1, p2)
+        q1, q2 = _step(v, c1, q1, q2)
+        r1, r2 = _step(v, c2, r1, r2)
+        t1, t2 = _step(v, c3, t1, t2)
         v = float(x[k + off])
-        s = v + c0 * u1 - u2
-        u2, u1 = u1, s
-        s = v + c1 * w1 - w2
-        w2, w1 = w1, s
-        s = v + c2 * y1 - y2
-        y2, y1 = y1, s
-        s = v + c3 * z1 - z2
-        z2, z1 = z1, s
+        u1, u2 = _step(v, c0, u1, u2)
+        w1, w2 = _step(v, c1, w1, w2)
+        y1, y2 = _step(v, c2, y1, y2)
+        z1, z2 = _step(v, c3, z1, z2)
     return (_power(p1, p2, c0), _power(q1, q2, c1), _power(r1, r2, c2), _power(t1, t2, c3),
             _power(u1, u2, c0), _power(w1, w2, c1), _power(y1, y2, c2), _power(z1, z2, c3))
 
