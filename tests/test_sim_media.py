@@ -4,6 +4,7 @@ shared read-only voice is the slice of the voice's coded copy, coded once."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -84,3 +85,24 @@ def test_clips_are_coded_when_first_rendered_and_once() -> None:
     want = g711_roundtrip(voice[90_000:94_000].copy(), "PCMU")
     np.testing.assert_array_equal(s.render(19_000, 25_000)[1000:5000], want)
     assert s.clips[2][2] is None
+
+
+@pytest.mark.parametrize(("codec", "src_codec"), [("PCMU", "PCMU"), ("PCMU", "L16"), ("PCMA", "PCMU"), ("L16", "PCMA")])
+def test_render_into_a_channel_equals_render(codec: str, src_codec: str) -> None:
+    """Writing a stream into a column of a dual buffer (disjoint clip and link: copied
+    straight in; overlapping: mixed) gives the samples render returns, for any cut."""
+    voice = talker_bank(3)[5]
+    src = Stream()
+    src.codec = src_codec
+    src.add(2000, voice[1000:5000])
+    s = Stream()
+    s.codec = codec
+    s.add(0, voice[20_000:21_500])
+    s.link(1500, 7000, src)  # disjoint from the clip
+    s.add(9000, voice[30_000:33_000])
+    s.add(10_000, voice[40_000:41_000])  # overlaps the one before: mixed
+    for a, b in [(0, 12_000), (500, 6000), (8000, 12_000), (1400, 1600)]:
+        buf = np.zeros((b - a, 2), dtype=np.int16)
+        s.render_into(buf[:, 1], a)
+        np.testing.assert_array_equal(buf[:, 1], s.render(a, b))
+        assert not buf[:, 0].any()

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from recsim.audio import SAMPLE_RATE, compose, downmix, silence_bounds
+from recsim.audio import SAMPLE_RATE, downmix, silence_bounds
 from recsim.audio._validate import frame_length
 from recsim.sim.media import cut, to_sample
 from recsim.sim.recording import Assembly, Recording
@@ -23,16 +23,20 @@ from recsim.values import SegmentKind, Track
 __all__ = ["EDGE_SAMPLES", "assemble"]
 
 
-def _render(rec: Recording, a: int, b: int) -> np.ndarray:
-    """The recorded tracks over ``[a, b)``; track both is always rendered dual (call
-    recordings are stored in dual channel, 002) and downmixed after trimming if mono."""
+def _render_into(rec: Recording, out: np.ndarray, a: int) -> None:
+    """The recorded tracks from sample ``a`` written into ``out`` (zeros on entry;
+    ``(n,)``, or ``(n, 2)`` for track both: always rendered dual, inbound on channel 1
+    and outbound on channel 2 as :func:`~recsim.audio.compose` lays them out (call
+    recordings are stored in dual channel, 002), downmixed after trimming if mono)."""
     o = rec.options
     leg = rec.leg
     if o.track is Track.INBOUND:
-        return leg.inbound.render(a, b)
-    if o.track is Track.OUTBOUND:
-        return leg.outbound.render(a, b)
-    return compose(leg.inbound.render(a, b), leg.outbound.render(a, b), track="both", channels="dual")
+        leg.inbound.render_into(out, a)
+    elif o.track is Track.OUTBOUND:
+        leg.outbound.render_into(out, a)
+    else:
+        leg.inbound.render_into(out[:, 0], a)
+        leg.outbound.render_into(out[:, 1], a)
 
 
 @dataclass
@@ -76,19 +80,13 @@ def _collect(rec: Recording, holes: list[tuple[int, int]]) -> _Collected:
 
 def _span(rec: Recording, parts: list[tuple[int, int, int | None]], lo: int, hi: int, nch: int) -> np.ndarray:
     """Samples ``[lo, hi)`` of the untrimmed recording: ``(hi - lo,)`` or
-    ``(hi - lo, 2)`` int16."""
-    chunks = []
+    ``(hi - lo, 2)`` int16, each captured part rendered straight into its place."""
+    out = np.zeros((hi - lo,) if nch == 1 else (hi - lo, 2), dtype=np.int16)
     for first, length, p0 in parts:
         x, y = max(lo, first), min(hi, first + length)
-        if x >= y:
-            continue
-        if p0 is None:
-            chunks.append(np.zeros((y - x,) if nch == 1 else (y - x, 2), dtype=np.int16))
-        else:
-            chunks.append(_render(rec, p0 + x - first, p0 + y - first))
-    if len(chunks) > 1:
-        return np.concatenate(chunks)
-    return chunks[0] if chunks else np.zeros((0,) if nch == 1 else (0, 2), dtype=np.int16)
+        if x < y and p0 is not None:  # paused-silence stays zeros
+            _render_into(rec, out[x - lo : y - lo], p0 + x - first)
+    return out
 
 
 def _cut_invariant(rec: Recording) -> bool:

@@ -126,10 +126,10 @@ def coded(samples: np.ndarray, codec: str) -> np.ndarray:
     return whole[off : off + samples.shape[0]]
 
 
-def _disjoint(parts: list[tuple[int, np.ndarray]]) -> bool:
-    """Whether no two ``(offset, samples)`` parts overlap."""
-    spans = sorted((off, off + p.shape[0]) for off, p in parts)
-    return all(spans[i + 1][0] >= spans[i][1] for i in range(len(spans) - 1))
+def _disjoint(spans: list[tuple[int, int]]) -> bool:
+    """Whether no two ``(offset, length)`` spans overlap."""
+    ends = sorted((off, off + m) for off, m in spans)
+    return all(ends[i + 1][0] >= ends[i][1] for i in range(len(ends) - 1))
 
 
 class Stream:
@@ -186,8 +186,32 @@ class Stream:
         """The audio of samples ``[a, b)``: ``(b - a,)`` int16, clips summed with
         saturation, digital silence where nothing plays; then the floor noise and the
         stream's codec."""
-        n = max(0, b - a)
-        parts: list[tuple[int, np.ndarray]] = []
+        out = np.zeros(max(0, b - a), dtype=np.int16)
+        self.render_into(out, a)
+        return out
+
+    def render_into(self, out: np.ndarray, a: int) -> None:
+        """:meth:`render` of samples ``[a, a + len(out))`` written into ``out``: ``(n,)``
+        int16, any stride (a channel of a dual recording), all zeros on entry. Disjoint
+        clips and links are copied straight in (a link renders into its own span)."""
+        n = out.shape[0]
+        b = a + n
+        clips = self._clip_parts(a, b)
+        links = [(lo - a, hi - lo, lo, src) for s, e, src in self.links if (lo := max(a, s)) < (hi := min(b, e))]
+        spans = [(off, p.shape[0]) for off, p in clips] + [(off, m) for off, m, _, _ in links]
+        if self.floor is None and (len(spans) <= 1 or _disjoint(spans)):  # nothing to sum: copy
+            for off, p in clips:
+                out[off : off + p.shape[0]] = p
+            for off, m, lo, src in links:
+                src.render_into(out[off : off + m], lo)
+            if spans and not all(src.codec == self.codec for _, _, src in self.links):  # links carry coded audio
+                out[:] = self._code(out, False)
+            return
+        out[:] = self._mixed(a, n, clips + [(off, src.render(lo, lo + m)) for off, m, lo, src in links])
+
+    def _clip_parts(self, a: int, b: int) -> list[tuple[int, np.ndarray]]:
+        """``(offset from a, coded samples)`` of the clips over samples ``[a, b)``."""
+        parts = []
         for clip in self.clips:
             s, c = clip[0], clip[1]
             lo, hi = max(a, s), min(b, s + c.shape[0])
@@ -196,20 +220,12 @@ class Stream:
                     c = clip[1] = coded(c, clip[2])
                     clip[2] = None
                 parts.append((lo - a, c[lo - s : hi - s]))
-        for s, e, src in self.links:
-            lo, hi = max(a, s), min(b, e)
-            if lo < hi:
-                parts.append((lo - a, src.render(lo, hi)))
+        return parts
+
+    def _mixed(self, a: int, n: int, parts: list[tuple[int, np.ndarray]]) -> np.ndarray:
+        """Overlapping parts (or any under a noise floor) summed with saturation, coded."""
         if self.floor is not None:
             return self._code(self._with_floor(a, n, parts), False)
-        if not parts:  # where nothing plays: digital silence, whatever the codec
-            return np.zeros(n, dtype=np.int16)
-        same = all(src.codec == self.codec for _, _, src in self.links)  # links carry coded audio
-        if len(parts) == 1 or _disjoint(parts):  # nothing to sum: copy (clips are coded)
-            out = np.zeros(n, dtype=np.int16)
-            for off, p in parts:
-                out[off : off + p.shape[0]] = p
-            return self._code(out, same)
         acc = np.zeros(n, dtype=np.int32)
         for off, p in parts:
             acc[off : off + p.shape[0]] += p
