@@ -15,6 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from recsim import scenario_from_dict
+from recsim.outputs._jsonl import encode_lines
 from recsim.outputs.words import word_rows, words_jsonl
 from recsim.scenario.words import ClipWords, Word
 from recsim.sim._capture import capture_window
@@ -166,7 +167,10 @@ def test_capture_kernel_is_the_numpy_rule_bit_for_bit(words: list[tuple[float, f
 
 _TEXT = st.text(alphabet=st.characters(exclude_categories=["Cs"]), min_size=1, max_size=12)
 _WORD = _TEXT.filter(lambda t: not any(c.isspace() for c in t))
-_TIME = st.one_of(st.floats(0, 1e6, allow_nan=False), st.floats(0, 1e-3), st.sampled_from([0.0, 1e-6, 5e-5, 1e17]))
+_FAST = st.one_of(st.just(0.0), st.integers(100, 10**15 - 1).map(lambda k: k / 1e6))
+_TIME = st.one_of(_FAST, st.integers(0, 10**16).map(lambda k: round(k / 1e6, 6)),
+                  st.floats(0, 1e6, allow_nan=False), st.floats(0, 1e-3),
+                  st.sampled_from([0.0, -0.0, 1e-6, 5e-5, 1e-4, 0.1 + 0.2, 999999999.999999, 1e9, 1e17]))
 
 
 @given(st.lists(st.tuples(st.sampled_from(["RE1", "RE%s2", 'RE"3']), st.sampled_from(["CA1", "CA\u00e92"]),
@@ -185,3 +189,19 @@ def test_word_rows_of_a_traffic_run_encode_as_json_dumps() -> None:
     rows = [row for rec in sim.recordings.values() for row in word_rows(rec)]
     assert len(rows) > 200
     assert words_jsonl(rows) == "".join(json.dumps(d) + "\n" for d in rows).encode()
+
+
+@given(st.lists(st.tuples(_WORD, _FAST, _FAST), min_size=1, max_size=60))
+def test_compiled_lines_write_times_as_repr(words: list[tuple[str, float, float]]) -> None:
+    """Times of at most six decimals (what the capture writes) take the compiled path,
+    which writes each as ``repr`` does: the bytes are ``json.dumps`` of every row."""
+    rows = [{"recording_sid": "RE1", "call_sid": "CA1", "channel": 2, "track": "outbound", "word": w, "start": a,
+             "end": b} for w, a, b in words]
+    lines = encode_lines(np.frombuffer(b'{"recording_sid": "RE1", "call_sid": "CA1", "channel": 2, '
+                                       b'"track": "outbound"', dtype=np.uint8),
+                         np.array([0, 77]), np.array([len(rows)]),
+                         np.frombuffer("".join(json.dumps(w) for w, *_ in words).encode(), dtype=np.uint8),
+                         np.cumsum([0] + [len(json.dumps(w)) for w, *_ in words]),
+                         np.array([a for _, a, _ in words]), np.array([b for *_, b in words]))
+    assert lines.tobytes() == "".join(json.dumps(r) + "\n" for r in rows).encode()
+    assert words_jsonl(rows) == lines.tobytes()

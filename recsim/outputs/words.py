@@ -20,6 +20,9 @@ from itertools import groupby
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
+from recsim.outputs._jsonl import encode_lines
 from recsim.sim.words import recording_arrays
 
 if TYPE_CHECKING:
@@ -30,8 +33,8 @@ __all__ = ["word_rows", "words_jsonl"]
 _HEAD_KEYS = ("recording_sid", "call_sid", "channel", "track")
 _HEAD = itemgetter(*_HEAD_KEYS)
 _WORD, _START, _END = itemgetter("word"), itemgetter("start"), itemgetter("end")
-#: JSON strings of the words seen (:func:`_encoded`).
-_ENCODED: dict[str, str] = {}
+#: JSON strings of the words seen, as bytes (:func:`_encoded`).
+_ENCODED: dict[str, bytes] = {}
 
 
 def word_rows(rec: Recording) -> list[dict[str, Any]]:
@@ -58,29 +61,55 @@ def word_rows(rec: Recording) -> list[dict[str, Any]]:
             for t, a, b in zip(texts, starts, ends, strict=True)]
 
 
-def _encoded(texts: list[str]) -> list[str]:
-    """The JSON strings of ``texts``, each distinct word encoded once per process."""
+def _encoded(texts: list[str]) -> list[bytes]:
+    """The JSON strings of ``texts`` as bytes, each distinct word encoded once per process."""
     cache = _ENCODED
     if len(cache) > 1 << 16:
         cache.clear()
-    return [cache[t] if t in cache else cache.setdefault(t, json.dumps(t)) for t in texts]
+    return [cache[t] if t in cache else cache.setdefault(t, json.dumps(t).encode()) for t in texts]
+
+
+def _offsets(parts: list[bytes]) -> np.ndarray:
+    """``(len(parts) + 1,)`` int64 offsets of ``parts`` in ``b"".join(parts)``."""
+    at = np.zeros(len(parts) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)), out=at[1:])
+    return at
+
+
+def _repr_lines(rows: list[dict[str, Any]]) -> bytes:
+    """:func:`words_jsonl` line by line, times by ``repr`` (any finite float)."""
+    out: list[str] = []
+    for key, group in groupby(rows, _HEAD):
+        run = list(group)
+        head = json.dumps(dict(zip(_HEAD_KEYS, key, strict=True)))[:-1] + ', "word": '
+        words = zip(map(json.dumps, map(_WORD, run)), map(_START, run), map(_END, run), strict=True)
+        out.append("".join([f'{head}{w}, "start": {a!r}, "end": {b!r}}}\n' for w, a, b in words]))
+    return "".join(out).encode()
 
 
 def words_jsonl(rows: list[dict[str, Any]]) -> bytes:
     """The bytes of ``words.jsonl`` from word rows (:func:`word_rows`, in order): each
     line exactly ``json.dumps(row)``.
 
-    Rows are encoded a run of one recording's channel at a time (a recording's rows come
-    channel by channel): the run's constant head once, each distinct word once (a
-    vocabulary of hundreds for tens of thousands of lines), times by ``repr`` (a finite
-    float's JSON is its ``repr``).
+    The rows of a recording's channel come together: each such run's head is encoded
+    once, each distinct word once per process, and the lines written by one compiled
+    pass (:func:`recsim.outputs._jsonl.encode_lines`; times of at most six decimals
+    as ``repr`` writes them). Rows it declines (a time that is not such a float) are
+    encoded with ``repr``, the JSON of a finite float.
     """
-    out: list[str] = []
+    if not rows:
+        return b""
+    heads: list[bytes] = []
+    runs: list[int] = []
     for key, group in groupby(rows, _HEAD):
-        run = list(group)
-        head = json.dumps(dict(zip(_HEAD_KEYS, key, strict=True)))[:-1] + ', "word": '
-        out.append(head)
-        words = zip(_encoded(list(map(_WORD, run))), map(_START, run), map(_END, run), strict=True)
-        out.append(("}\n" + head).join([f'{w}, "start": {a!r}, "end": {b!r}' for w, a, b in words]))
-        out.append("}\n")
-    return "".join(out).encode()
+        heads.append(json.dumps(dict(zip(_HEAD_KEYS, key, strict=True)))[:-1].encode())
+        runs.append(len(list(group)))
+    starts, ends = list(map(_START, rows)), list(map(_END, rows))
+    if set(map(type, starts)) | set(map(type, ends)) == {float}:
+        words = _encoded(list(map(_WORD, rows)))
+        out = encode_lines(np.frombuffer(b"".join(heads), dtype=np.uint8), _offsets(heads),
+                           np.array(runs, dtype=np.int64), np.frombuffer(b"".join(words), dtype=np.uint8),
+                           _offsets(words), np.array(starts, dtype=np.float64), np.array(ends, dtype=np.float64))
+        if out.size:
+            return out.tobytes()
+    return _repr_lines(rows)
