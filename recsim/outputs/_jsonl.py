@@ -28,10 +28,10 @@ _END = np.frombuffer(b', "end": ', dtype=np.uint8)
 @njit(cache=True, nogil=True, inline="always")
 def _copy(buf: np.ndarray, pos: int, src: np.ndarray, a: int, b: int) -> int:  # pragma: no cover - jitted
     """Write ``src[a:b]`` at ``buf[pos:]``; the new position."""
-    for q in range(a, b):
-        buf[pos] = src[q]
-        pos += 1
-    return pos
+    part, out = src[a:b], buf[pos:pos + b - a]  # slices: loops from 0 skip index wraparound
+    for q in range(part.shape[0]):
+        out[q] = part[q]
+    return pos + b - a
 
 
 @njit(cache=True, nogil=True, inline="always")
