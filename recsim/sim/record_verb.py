@@ -14,6 +14,8 @@ RecordingDuration (before trimming) and Digits (the key, or ``hangup``).
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 import simpy
 
@@ -43,6 +45,14 @@ class RecordEnd:
 
     def __repr__(self) -> str:
         return f"RecordEnd({self.reason!r}, {self.time!r}, {self.digit!r})"
+
+
+@cache
+def _beep() -> np.ndarray:
+    """The ``<Record>`` beep, made once (read-only: every capture plays this array)."""
+    tone = beep()
+    tone.setflags(write=False)
+    return tone
 
 
 def max_length_end(t0: float, max_length: float, no_media: list[tuple[float, float]]) -> float:
@@ -127,7 +137,7 @@ def execute_record(cx: Context, call: Call, verb: Record, doc: Document) -> Step
     rec = None
     try:
         if verb.play_beep:
-            tone = beep()
+            tone = _beep()
             k.platform_audio(leg, float(env.now), tone)
             yield env.timeout(tone.shape[0] / SAMPLE_RATE)
         t0 = float(env.now)
