@@ -191,6 +191,45 @@ def test_unreachable_dask_scheduler_exits_5(tmp_path: Path, capsys: pytest.Captu
     assert "tcp://127.0.0.1:1" in err and "--dask" in err
 
 
+@pytest.mark.parametrize("answer", [b"", b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n" * 4],
+                         ids=["silent", "http"])
+def test_a_dask_address_where_something_else_answers_exits_5(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                              answer: bytes) -> None:
+    """Something that accepts the connection but is not a Dask scheduler: silent, the
+    client waited for the handshake forever; another protocol's bytes, read as a frame
+    length, were a MemoryError traceback. Both are exit 5 within seconds."""
+    import socket
+    import threading
+
+    server = socket.create_server(("127.0.0.1", 0))
+    peers: list[socket.socket] = []
+
+    def serve() -> None:
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            peers.append(conn)
+            if answer:
+                conn.sendall(answer)
+
+    threading.Thread(target=serve, daemon=True).start()
+    address = f"tcp://127.0.0.1:{server.getsockname()[1]}"
+    path = _scenario(tmp_path, "traffic: {calls: 4, mix: [{template: voicemail}]}\n")
+    t = time.perf_counter()
+    try:
+        assert main(["run", path, "--out", str(tmp_path / "o"), "--dask", address, "--quiet"]) == 5
+    finally:
+        server.close()
+        for conn in peers:
+            conn.close()
+    assert time.perf_counter() - t < 25
+    err = _err(capsys)
+    assert address in err and "no Dask scheduler answers there" in err and "Traceback" not in err
+    assert not (tmp_path / "o" / "media").exists() or not any((tmp_path / "o" / "media").iterdir())
+
+
 def test_ctrl_c_exits_130_with_one_line(tmp_path: Path) -> None:
     """SIGINT to a running batch: exit 130, one line saying how to resume, no traceback."""
     proc = subprocess.Popen([sys.executable, "-m", "recsim.cli", "run", str(ROOT / "examples" / "traffic.yaml"),

@@ -3,10 +3,12 @@ cluster (``recsim[dask]``)."""
 
 from __future__ import annotations
 
+import asyncio
 import multiprocessing as mp
 import signal
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
@@ -179,16 +181,46 @@ def _on_pool(scenario: Scenario, todo: list[Todo], workers: int, tick: Callable[
         _SCENARIO = None
 
 
+async def _hello(connect: Callable[..., Any], address: str, timeout_s: float) -> None:
+    """Open and close one connection to a Dask scheduler, handshake included, within
+    ``timeout_s`` seconds (``distributed.Client(timeout=)`` waits for the handshake
+    forever when something that is not a scheduler accepts the connection)."""
+    comm = await asyncio.wait_for(connect(address, timeout=timeout_s), timeout_s)
+    await comm.close()
+
+
+def _connect(distributed: Any, address: str | None, timeout_s: float = 5.0) -> Any:
+    """A ``distributed.Client`` of the scheduler at ``address``.
+
+    Raises
+    ------
+    ClusterError
+        Within about ``timeout_s`` seconds (twice at most): nothing answers at
+        ``address``, or something that is not a Dask scheduler does (silent, or sending
+        other bytes), or the address is malformed.
+    """
+    try:
+        if address is not None:  # in a thread of its own: the caller may be inside an event loop (Jupyter)
+            with ThreadPoolExecutor(1) as pool:
+                pool.submit(asyncio.run, _hello(distributed.comm.connect, address, timeout_s)).result()
+        return distributed.Client(address, timeout=timeout_s)
+    except Exception as exc:
+        if isinstance(exc, TimeoutError) and not str(exc):
+            why = f"no Dask handshake within {timeout_s:g} s"
+        elif isinstance(exc, OSError | ValueError):
+            why = str(exc)[:120]
+        else:  # e.g. MemoryError: another protocol's bytes read as a Dask frame length
+            why = f"what answers is not a Dask scheduler: {type(exc).__name__}"
+        raise ClusterError(f"--dask {address}: no Dask scheduler answers there ({why}); start one "
+                           "with `dask scheduler` or check the address") from None
+
+
 def _on_dask(scenario: Scenario, todo: list[Todo], address: str | None, client: Any,
              tick: Callable[[], None]) -> None:
     """The shards on a Dask cluster (``recsim[dask]``)."""
     distributed = require("distributed", extra="dask", feature="`recsim run --dask`")
     if client is None:
-        try:
-            client = distributed.Client(address, timeout=5)
-        except (OSError, TimeoutError, ValueError) as exc:
-            raise ClusterError(f"--dask {address}: no Dask scheduler answers there ({str(exc)[:120]}); start one "
-                               "with `dask scheduler` or check the address") from None
+        client = _connect(distributed, address)
     remote = client.scatter(scenario, broadcast=True)
     futures = [client.submit(run_shard, remote, *t, pure=False) for t in todo]
     try:
