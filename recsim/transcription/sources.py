@@ -128,7 +128,7 @@ def talker_slice(seed: int, voice: int, first: int, n: int) -> ClipWords:
     """
     words, mids = _voice_track(seed, voice)
     a, b = first / SAMPLE_RATE, (first + n) / SAMPLE_RATE
-    i, j = int(np.searchsorted(mids, a, side="left")), int(np.searchsorted(mids, b, side="left"))
+    i, j = mids.searchsorted((a, b), side="left").tolist()
     return ClipWords(words.texts[i:j], words.starts[i:j] - a, words.ends[i:j] - a)
 
 
