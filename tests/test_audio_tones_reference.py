@@ -100,6 +100,22 @@ def test_every_key_at_every_offset_of_the_block_grid(level: float) -> None:
             assert [k for _, k in got] == [key]
 
 
+def test_keys_across_the_receivers_segments() -> None:
+    """The receiver works in segments of 256 blocks (26,112 samples): a key whose blocks
+    straddle a segment edge, at every hop offset around the first two edges, over talk
+    and over silence: the same presses as the reference, each key found once."""
+    tone = dtmf_tone("7", duration_s=0.05, level_dbfs=-12.0)
+    for bed in (np.zeros(60_000, np.int16), speech_like(7.5, seed=5, level_dbfs=-35.0)[:60_000]):
+        for edge in (256 * 102, 512 * 102):
+            for at in range(edge - 500, edge + 120, 17):
+                x = bed.astype(np.int32)
+                x[at : at + tone.shape[0]] += tone
+                x16 = np.clip(x, -32768, 32767).astype(np.int16)
+                got = detect_dtmf(x16)
+                assert got == ref.detect_dtmf(x16)
+                assert [k for _, k in got] == ["7"]
+
+
 def test_stop_keys_end_the_scan_at_the_first_stop_press() -> None:
     """Keys 1, #, 5: stopping at '#' or '5' returns the presses up to it; max_start
     drops the presses that start later."""
