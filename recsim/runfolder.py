@@ -183,15 +183,15 @@ def _foreign(out: Target) -> list[str]:
     return sorted(n for n, size in out.listing().items() if not _recsim_wrote(out, n, size))
 
 
-def remove_outputs(out: Target) -> None:
-    """Remove every file and folder a run writes in ``out`` (nothing else).
+def remove_outputs(out: Target, keep: str = "") -> None:
+    """Remove every file and folder a run writes in ``out`` (nothing else) but ``keep``.
 
     Raises
     ------
     OutputError
         A file cannot be removed.
     """
-    for name in _OUTPUT_DIRS:
+    for name in (n for n in _OUTPUT_DIRS if n != keep):
         out.remove_tree(name)
     out.remove([n for n, size in out.listing().items()
                 if size is not None and (n in _OUTPUT_FILES or n.endswith(PART_SUFFIX))])
@@ -242,7 +242,7 @@ def write_manifest(out: Target, identity: RunIdentity, *, complete: bool) -> Non
     out.write(MANIFEST, (json.dumps(doc, indent=2, sort_keys=True) + "\n").encode())
 
 
-def claim(out: str | Path | Target, identity: RunIdentity, *, overwrite: bool = False,
+def claim(out: str | Path | Target, identity: RunIdentity, *, overwrite: bool = False, defer: bool = False,
           storage_options: dict[str, Any] | None = None) -> tuple[Target, bool]:
     """Make ``out`` the folder of the run ``identity`` (see the module's table).
 
@@ -251,7 +251,9 @@ def claim(out: str | Path | Target, identity: RunIdentity, *, overwrite: bool = 
     out : str, Path or Target
         A local folder or an fsspec URL (:func:`recsim.outputs.open_target`).
     identity : RunIdentity
-    overwrite : bool
+    overwrite, defer : bool
+        ``overwrite`` with ``defer``: the old outputs stay until :func:`commit`
+        (``replace=True``), so a failed run leaves them as they were.
     storage_options : dict, optional
         Options of the URL's file system.
 
@@ -282,7 +284,8 @@ def claim(out: str | Path | Target, identity: RunIdentity, *, overwrite: bool = 
         raise OutputError(f"{target.url}: holds files recsim did not write ({shown}); choose an empty or new --out "
                           "(nothing there is removed, even with --overwrite)")
     if overwrite:
-        remove_outputs(target)
+        if not defer:
+            remove_outputs(target)
         return target, False
     manifest = read_manifest(target)
     same = manifest is not None and manifest.get("fingerprint") == identity.fingerprint
@@ -313,15 +316,18 @@ def staging(out: Target) -> Target:
     return out.child(".staging")
 
 
-def commit(out: Target, identity: RunIdentity) -> None:
+def commit(out: Target, identity: RunIdentity, *, replace: bool = False) -> None:
     """Move a staged run into ``out`` (media first, then metadata), write the manifest
-    (complete) and remove the staging folder.
+    (complete) and remove the staging folder; ``replace``: first remove the outputs of
+    the run the folder held (``claim(overwrite=True, defer=True)``).
 
     Raises
     ------
     OutputError
         A file cannot be moved.
     """
+    if replace:
+        remove_outputs(out, keep=".staging")
     out.makedirs("media")
     for name, size in sorted(out.listing(".staging/media").items()):
         if size is not None:

@@ -161,7 +161,8 @@ def run(scenario: Scenario, *, out_dir: str | Path | None = None, formats: Itera
         Overrides the scenario's engine for ``<Record transcribe="true">``: a name, or
         any object with ``transcribe(samples) -> str`` (recsim.transcription).
     overwrite : bool
-        Replace the outputs of another run in ``out_dir`` (only files recsim wrote).
+        Replace the outputs of another run in ``out_dir`` (only files recsim wrote); they
+        are removed only when the new run succeeded (staged beside them until then).
 
     Returns
     -------
@@ -213,10 +214,10 @@ def _in_folder(out_dir: str | Path, identity: runfolder.RunIdentity, overwrite: 
     ``body(stage)`` writing into a staging folder, and move the staged outputs into
     place; on any failure the folder is left as it was (:mod:`recsim.runfolder`)."""
     created = is_url(out_dir) or not Path(out_dir).exists()
-    out, _ = runfolder.claim(out_dir, identity, overwrite=overwrite)
+    out, _ = runfolder.claim(out_dir, identity, overwrite=overwrite, defer=True)
     try:
         result = body(runfolder.staging(out))
-        runfolder.commit(out, identity)
+        runfolder.commit(out, identity, replace=overwrite)
     except BaseException:
         runfolder.rollback(out, created=created)
         raise

@@ -70,6 +70,54 @@ def test_full_or_read_only_filesystem_exits_3(tmp_path: Path, capsys: pytest.Cap
     assert os.strerror(code) in err and "events.jsonl" in err
 
 
+@pytest.fixture
+def small_fs(tmp_path: Path) -> Any:
+    """A real 2 MB file system (tmpfs) at ``tmp_path/fs``: needs mount rights (root);
+    skipped otherwise (the monkeypatched test above covers the message)."""
+    mnt = tmp_path / "fs"
+    mnt.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mnt)], capture_output=True,
+                          text=True)
+    if done.returncode:
+        pytest.skip(f"no tmpfs mount here ({done.stderr.strip()[:80]})")
+    try:
+        yield mnt
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], check=False)
+
+
+def _files(d: Path) -> dict[str, bytes]:
+    return {p.relative_to(d).as_posix(): p.read_bytes() for p in sorted(d.rglob("*")) if p.is_file()}
+
+
+def test_a_real_full_or_read_only_filesystem_leaves_the_folder_as_it_was(
+        small_fs: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`recsim run` into a folder holding the same run on a file system that is full,
+    then read-only: exit 3, one line saying what to do, every stored byte unchanged, no
+    ``.part`` file or staging folder; a new folder on a full disk is not created."""
+    voicemail, default = str(ROOT / "examples" / "voicemail.yaml"), str(ROOT / "examples" / "default.yaml")
+    out = small_fs / "out"
+    assert main(["run", voicemail, "--out", str(out), "--quiet"]) == 0
+    stored = _files(out)
+    with open(small_fs / "filler", "wb") as f, pytest.raises(OSError):
+        while True:
+            f.write(b"\0" * 65536)
+            f.flush()
+    for args in ([voicemail, "--out", str(out)], [default, "--out", str(out), "--overwrite"],
+                 [voicemail, "--out", str(small_fs / "new")]):
+        assert main(["run", *args, "--quiet"]) == 3
+        err = _err(capsys)
+        assert "the disk is full" in err and "free some space" in err
+    assert _files(out) == stored and not (small_fs / "new").exists()
+    subprocess.run(["mount", "-o", "remount,ro", str(small_fs)], check=True)
+    for args in ([voicemail, "--out", str(out)], [default, "--out", str(out), "--overwrite"],
+                 [voicemail, "--out", str(out / "sub")], [voicemail, "--out", str(out), "--workers", "2"]):
+        assert main(["run", *args, "--quiet"]) == 3
+        err = _err(capsys)
+        assert "read-only" in err.lower() or "holds another run" in err
+    assert _files(out) == stored
+
+
 def test_output_error_exits_3(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                               monkeypatch: pytest.MonkeyPatch) -> None:
     from recsim.errors import OutputError

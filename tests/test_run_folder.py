@@ -135,6 +135,35 @@ def test_a_run_that_fails_midway_leaves_the_folder_as_it_was(tmp_path: Path,
     assert not list(out.rglob("*.part")) and not (out / ".staging").exists()
 
 
+def test_an_overwrite_that_fails_midway_keeps_the_old_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--overwrite removed the old run before the new one started: a new run that then
+    failed (here the disk fills up on its second media file) left an empty folder. Now the
+    old outputs are removed only when the new run succeeded."""
+    import recsim.outputs.target
+
+    out = tmp_path / "out"
+    run(_scenario(seed=1), out_dir=out, formats=("wav", "mp3"))
+    before = _tree(out, skip_meta=False)
+    real = recsim.outputs.target.atomic_write
+    writes = {"n": 0}
+
+    def full_disk(path: Any, data: bytes) -> None:
+        writes["n"] += 1
+        if writes["n"] == 2:
+            raise OutputError(f"{path}: cannot write (the disk is full)")
+        real(path, data)
+
+    monkeypatch.setattr(recsim.outputs.target, "atomic_write", full_disk)
+    with pytest.raises(OutputError, match="the disk is full"):
+        run(_scenario(seed=2, calls=2), out_dir=out, overwrite=True)
+    assert writes["n"] == 2 and _tree(out, skip_meta=False) == before
+    assert not list(out.rglob("*.part")) and not (out / ".staging").exists()
+    monkeypatch.setattr(recsim.outputs.target, "atomic_write", real)
+    run(_scenario(seed=2, calls=2), out_dir=out, overwrite=True)
+    run(_scenario(seed=2, calls=2), out_dir=tmp_path / "fresh")
+    assert _tree(out) == _tree(tmp_path / "fresh")
+
+
 def test_formats_are_checked_once_for_runs_and_batches(tmp_path: Path) -> None:
     """run_batch(formats=("ogg",)) wrote MP3 bytes into RE....ogg: now both refuse."""
     with pytest.raises(ScenarioError, match=r"'ogg' not allowed; allowed: wav, mp3"):

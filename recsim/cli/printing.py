@@ -110,6 +110,17 @@ def _os_message(exc: OSError) -> str:
     return f"{where}{exc.strerror or exc}; check the path, its permissions and the free space"
 
 
+def _output_message(exc: OutputError) -> str:
+    """One line; a failed write, move or removal (``PATH: cannot write (the disk is
+    full)``) is told what to do."""
+    text = _one_line(str(exc))
+    if ";" in text or ". " in text:
+        return text
+    if "disk is full" in text:
+        return f"{text}; free some space or choose another --out, then run the same command again"
+    return f"{text}; check that the folder is writable or choose another --out, then run the same command again"
+
+
 def failure(exc: BaseException) -> tuple[int, str] | None:
     """The exit status and the message of an exception, or None for a bug (re-raised)."""
     if isinstance(exc, KeyboardInterrupt):
@@ -117,7 +128,7 @@ def failure(exc: BaseException) -> tuple[int, str] | None:
     if isinstance(exc, ScenarioError):
         return EXIT_INPUT, f"error: {_scenario_message(exc)}"
     if isinstance(exc, OutputError):
-        return EXIT_OUTPUT, f"error: {_one_line(str(exc))}"
+        return EXIT_OUTPUT, f"error: {_output_message(exc)}"
     if isinstance(exc, SimulationError):
         return EXIT_SIMULATION, (f"error: a call flow failed: {_one_line(str(exc))}; outputs left as they were "
                                  "(fix the scenario and run again)")
