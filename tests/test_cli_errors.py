@@ -279,10 +279,15 @@ def test_a_dask_address_where_something_else_answers_exits_5(tmp_path: Path, cap
 
 
 def test_ctrl_c_exits_130_with_one_line(tmp_path: Path) -> None:
-    """SIGINT to a running batch: exit 130, one line saying how to resume, no traceback."""
+    """SIGINT to a running batch: exit 130, one line saying how to resume, no traceback;
+    its workers are stopped (nothing is left in its process group) and no ``.part`` file
+    or staging folder is left."""
+    import os
+
     proc = subprocess.Popen([sys.executable, "-m", "recsim.cli", "run", str(ROOT / "examples" / "traffic.yaml"),
                              "--out", str(tmp_path / "o"), "--workers", "2"],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True)
     shards = tmp_path / "o" / ".shards"
     deadline = time.monotonic() + 60
     while proc.poll() is None and not any(shards.glob("*.staging")) and time.monotonic() < deadline:
@@ -298,6 +303,10 @@ def test_ctrl_c_exits_130_with_one_line(tmp_path: Path) -> None:
     assert proc.returncode == 130, err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
     assert "interrupted" in err and "run the same command again" in err
+    time.sleep(0.5)  # a killed worker is gone at once; this only absorbs scheduling delays
+    with pytest.raises(ProcessLookupError):
+        os.killpg(proc.pid, 0)  # no worker outlives the command
+    assert not [p for p in (tmp_path / "o").rglob("*") if p.name.endswith((".part", ".staging"))]
 
 
 # ------------------------------------------------------------------ options
