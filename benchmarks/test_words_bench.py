@@ -12,8 +12,12 @@ round by round in the same process:
   in the baseline it is empty).
 
 Goal: reference / baseline < 1.05 (min wall time of each; the CPU time of the process
-is reported too, less disturbed by other work on the machine). The numbers go into
-``extra_info`` (``--benchmark-json=PATH``) and benchmarks/README.md, "Issue 15".
+is reported too, less disturbed by other work on the machine). One more reference run,
+not timed as a whole, measures the words path itself: the process time spent inside
+placing words (``clip_words``, ``say_words``, ``media_words``), capture and rows
+(``word_rows``), encoding (``words_jsonl``) and the engine (``Transcriber.text``),
+reported beside the baseline's fastest CPU time (``words_path_share``). The numbers go
+into ``extra_info`` (``--benchmark-json=PATH``) and benchmarks/README.md, "Issue 15".
 """
 
 from __future__ import annotations
@@ -26,9 +30,12 @@ from typing import Any
 import pytest
 from mix import minute_mix
 
+import recsim.outputs.rows as rows
+import recsim.outputs.writer as writer
 import recsim.sim.interpreter as interpreter
 import recsim.sim.kernel as kernel
 from recsim import run
+from recsim.sim.transcribe import Transcriber
 
 N_CALLS = 1000
 ROUNDS = 4
@@ -69,6 +76,32 @@ def _once(sc: Any, out: Path, variant: str, monkeypatch: pytest.MonkeyPatch) -> 
     return wall, cpu, len(res.transcriptions), lines
 
 
+def _words_path_cpu(sc: Any, out: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, float]:
+    """Process time (s) inside each part of the words path during one reference run."""
+    spent: dict[str, float] = {}
+
+    def timed(owner: Any, name: str, label: str, m: pytest.MonkeyPatch) -> None:
+        f = getattr(owner, name)
+
+        def wrapper(*a: Any, **k: Any) -> Any:
+            c = time.process_time()
+            try:
+                return f(*a, **k)
+            finally:
+                spent[label] = spent.get(label, 0.0) + time.process_time() - c
+
+        m.setattr(owner, name, wrapper)
+
+    with monkeypatch.context() as m:
+        for owner, name, label in [(kernel, "clip_words", "place"), (interpreter, "say_words", "place"),
+                                   (interpreter, "media_words", "place"), (rows, "word_rows", "capture_rows"),
+                                   (writer, "words_jsonl", "encode"), (Transcriber, "text", "engine")]:
+            timed(owner, name, label, m)
+        run(sc, out_dir=out, formats=("wav",), keep_samples=False, transcription_engine="reference", overwrite=True)
+    shutil.rmtree(out)
+    return spent
+
+
 @pytest.mark.benchmark(group="words")
 def test_reference_engine_cost_on_1000_calls(benchmark: Any, tmp_path: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
@@ -87,12 +120,15 @@ def test_reference_engine_cost_on_1000_calls(benchmark: Any, tmp_path: Path,
                 counts[variant] = (n_tr, n_words)
 
     benchmark.pedantic(rounds, rounds=1, iterations=1)
+    path = _words_path_cpu(sc, tmp_path / "path", monkeypatch)
     summary = {"calls": N_CALLS, "baseline_wall_s": walls["baseline"], "reference_wall_s": walls["reference"],
                "baseline_cpu_s": cpus["baseline"], "reference_cpu_s": cpus["reference"],
                "ratio_wall_min": min(walls["reference"]) / min(walls["baseline"]),
                "ratio_cpu_min": min(cpus["reference"]) / min(cpus["baseline"]),
-               "transcriptions": counts["reference"][0], "words_jsonl_rows": counts["reference"][1]}
+               "transcriptions": counts["reference"][0], "words_jsonl_rows": counts["reference"][1],
+               "words_path_cpu_s": path, "words_path_share": sum(path.values()) / min(cpus["baseline"])}
     benchmark.extra_info.update(summary)
     print(summary)
     assert counts["reference"][0] == counts["baseline"][0] > 0
     assert counts["reference"][1] > 0
+    assert set(path) == {"place", "capture_rows", "encode", "engine"}
