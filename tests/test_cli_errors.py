@@ -130,6 +130,31 @@ def test_output_error_exits_3(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert "--overwrite" in _err(capsys)
 
 
+@pytest.mark.parametrize("where", ["folder", "not a database", "read-only", "media-dir a file"])
+def test_serve_with_an_unusable_db_or_media_dir_exits_3(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                        monkeypatch: pytest.MonkeyPatch, where: str) -> None:
+    """`recsim serve --db` a folder, a file that is not SQLite, or a file that cannot be
+    created printed a sqlite3 traceback; `--media-dir` a file: now exit 3, one line."""
+    import sqlite3
+
+    db, media = tmp_path / "recsim.db", tmp_path / "media"
+    if where == "folder":
+        db.mkdir()
+    elif where == "not a database":
+        db.write_bytes(b"garbage, not SQLite" * 100)
+    elif where == "read-only":
+        def refuse(*_a: Any, **_k: Any) -> None:
+            raise sqlite3.OperationalError("unable to open database file")
+
+        monkeypatch.setattr("recsim.store.base.sqlite3.connect", refuse)
+    else:
+        media.write_text("x")
+    assert main(["serve", "--db", str(db), "--media-dir", str(media), "--port", "1"]) == 3
+    err = _err(capsys)
+    flag = "--media-dir" if where == "media-dir a file" else "--db"
+    assert f"{flag} {media if flag == '--media-dir' else db}: cannot" in err
+
+
 # ------------------------------------------------------------------ exit 2: invalid input
 def test_non_utf8_scenario_names_the_byte(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "latin1.yaml"

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from recsim.errors import OutputError
 from recsim.sids import IssuedSidFactory
 from recsim.store.schema import SCHEMA, StoreConflictError
 
@@ -39,22 +40,33 @@ class StoreBase:
     ------
     StoreConflictError
         ``store_id`` differs from the id of an existing database.
+    OutputError
+        ``db`` cannot be opened or created as a SQLite database (a folder, another kind
+        of file, a read-only place), or ``media_dir`` cannot be created.
     """
 
     def __init__(self, db: str | Path = ":memory:", media_dir: str | Path = "recsim-media", *,
                  store_id: str | None = None) -> None:
         self.media_dir = Path(media_dir)
-        self.media_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            self.media_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"--media-dir {media_dir}: cannot create the folder ({exc.strerror or exc}); give a "
+                              "writable folder") from None
         self._lock = threading.RLock()
-        self._db = sqlite3.connect(str(db), check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA busy_timeout=10000")
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.executescript(SCHEMA)
-        with self._tx():
-            self._db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('store_id', ?)",
-                             (store_id or secrets.token_hex(16),))
-            self._db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('sid_counter', 0)")
-            row = self._db.execute("SELECT value FROM meta WHERE key='store_id'").fetchone()
+        try:
+            self._db = sqlite3.connect(str(db), check_same_thread=False, isolation_level=None)
+            self._db.execute("PRAGMA busy_timeout=10000")
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.executescript(SCHEMA)
+            with self._tx():
+                self._db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('store_id', ?)",
+                                 (store_id or secrets.token_hex(16),))
+                self._db.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('sid_counter', 0)")
+                row = self._db.execute("SELECT value FROM meta WHERE key='store_id'").fetchone()
+        except sqlite3.Error as exc:
+            raise OutputError(f"--db {db}: cannot open it as recsim's SQLite database ({exc}); give the path of a "
+                              "database recsim serve made, or of a new file in a writable folder") from None
         #: Id of this store, created once with its database (the SIDs derive from it).
         self.store_id: str = str(row[0])
         if store_id is not None and store_id != self.store_id:
