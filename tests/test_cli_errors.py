@@ -164,6 +164,22 @@ def test_non_utf8_scenario_names_the_byte(tmp_path: Path, capsys: pytest.Capture
     assert "latin1.yaml" in err and "UTF-8" in err and "byte 5" in err
 
 
+@pytest.mark.parametrize(("text", "where"), [("calls: [\n", "line 2, column 1"),
+                                             ("a: b: c\n", "line 1, column 5"),
+                                             ("a:\n\t- b\n", "line 2, column 1")])
+def test_invalid_yaml_is_one_line_with_its_place(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str,
+                                                 where: str) -> None:
+    """PyYAML's message spans four lines with a caret; it is one line naming the place."""
+    assert main(["run", _scenario(tmp_path, text, "bad.yaml"), "--out", str(tmp_path / "o")]) == 2
+    err = _err(capsys)
+    assert f"bad.yaml: not valid YAML at {where}: " in err and "fix the YAML syntax" in err
+
+
+def test_a_folder_given_as_scenario_is_named_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", str(tmp_path), "--out", str(tmp_path / "o")]) == 2
+    assert "is a folder, not a scenario file" in _err(capsys)
+
+
 @pytest.mark.parametrize("args", [["--shard-calls", "0"], ["--shard-calls", "-1"], ["--workers", "0"],
                                   ["--workers", "-2"], ["--workers", "two"]])
 def test_counts_must_be_positive(tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str]) -> None:

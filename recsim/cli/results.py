@@ -16,6 +16,7 @@ from rich.console import Console
 from recsim._extras import require
 from recsim.audio import decode_wav
 from recsim.cli.printing import print_warnings
+from recsim.errors import OutputError
 from recsim.report import write_report
 from recsim.report.data import warnings_of
 
@@ -71,10 +72,12 @@ def cmd_plot(args: argparse.Namespace, console: Console) -> int:
     out_dir = Path(args.dir) if args.dir else (target.parent.parent if target.suffix else Path("recsim-out"))
     timelines = plotting.read_timelines(out_dir)
     if sid not in timelines:
-        raise FileNotFoundError(f"{sid}: not in {out_dir / 'timelines.jsonl'}")
+        raise OutputError(f"{sid}: not in {out_dir / 'timelines.jsonl'}; give a RecordingSid of that run "
+                          "(recordings.json) or the folder of its run (--dir)")
     media = out_dir / "media" / f"{sid}.wav"
     if not media.is_file():
-        raise FileNotFoundError(f"{media}: no media (the recording is absent, or its WAV was not written)")
+        raise OutputError(f"{media}: no media (the recording is absent, or its WAV was not written); plot a "
+                          "completed recording of a run with WAV media (--format wav)")
     png = Path(args.png) if args.png else out_dir / "plots" / f"{sid}.png"
     png.parent.mkdir(parents=True, exist_ok=True)
     plotting.plot_recording(decode_wav(media.read_bytes()), timelines[sid], png)

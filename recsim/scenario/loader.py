@@ -154,13 +154,23 @@ def parse_yaml(text: str | bytes, source: str = "<yaml>") -> Any:
     try:
         return loader.get_single_data()
     except yaml.YAMLError as exc:
-        raise ScenarioError(f"{source}: not valid YAML ({_cut(str(exc))})") from None
+        raise ScenarioError(f"{source}: not valid YAML{_yaml_problem(exc)}") from None
     except _YamlLimit as exc:
         raise ScenarioError(f"{source}: {exc}") from None
     except RecursionError:
         raise ScenarioError(f"{source}: the YAML is nested too deeply") from None
     finally:
         loader.dispose()
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    """`` at line L, column C: problem (context)``: a YAML error on one line."""
+    mark = getattr(exc, "problem_mark", None)
+    where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    text = " ".join((f"{problem} ({context})" if context else problem).split())
+    return f"{where}: {_cut(text)}; fix the YAML syntax there"
 
 
 def _cut(text: str, limit: int = 400) -> str:
@@ -188,6 +198,8 @@ def load_scenario(path: str | Path, *, expand: bool = True) -> Scenario:
         or invalid fields (each named with its path).
     """
     p = Path(path)
+    if p.is_dir():
+        raise ScenarioError(f"{p}: is a folder, not a scenario file; give a YAML file")
     if not p.is_file():
         raise ScenarioError(f"{p}: no such scenario file")
     try:
