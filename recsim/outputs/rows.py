@@ -58,7 +58,7 @@ def recording_json(rec: Recording, *, account_sid: str, epoch: dt.datetime) -> d
     base = f"/{API_VERSION}/Accounts/{account_sid}/Recordings/{rec.sid}"
     status = fetch_status(rec.status)
     done = status in ("completed", "absent", "deleted")
-    exact = rec.assembly.samples.shape[0] / SAMPLE_RATE if rec.assembly is not None and status == "completed" else None
+    exact = rec.assembly.n_samples / SAMPLE_RATE if rec.assembly is not None and status == "completed" else None
     return {
         "account_sid": account_sid,
         "api_version": API_VERSION,
@@ -160,12 +160,12 @@ def recording_row(sim: Simulation, rec: Recording) -> dict[str, Any]:
         "track": str(rec.options.track),
         "channels": rec.options.n_channels,
         "duration": rec.duration or 0,
-        "duration_s": a.samples.shape[0] / SAMPLE_RATE if completed else 0.0,
+        "duration_s": a.n_samples / SAMPLE_RATE if completed else 0.0,
         "untrimmed_s": a.untrimmed / SAMPLE_RATE,
         "start": rec.start,
         "error_code": rec.error_code,
         "accounting": {"span": a.span, "skipped": a.skipped, "no_media": a.no_media, "trimmed": a.trimmed,
-                       "samples": a.samples.shape[0]},
+                       "samples": a.n_samples},
         "timeline": timeline(rec),
         "words": word_rows(rec),
     }
