@@ -67,7 +67,7 @@ def encode_wav(x: np.ndarray, *, sample_rate: int = SAMPLE_RATE) -> bytes:
     x = valid_audio(x, name="x")
     rate = valid_rate(sample_rate)
     nch = _channels(x)
-    data = x.astype("<i2", copy=False).tobytes()
+    data = memoryview(np.ascontiguousarray(x.astype("<i2", copy=False))).cast("B")
     header = struct.pack(
         "<4sI4s4sIHHIIHH4sI",
         b"RIFF",
@@ -84,7 +84,7 @@ def encode_wav(x: np.ndarray, *, sample_rate: int = SAMPLE_RATE) -> bytes:
         b"data",
         len(data),
     )
-    return header + data
+    return b"".join((header, data))  # one copy of the samples
 
 
 def decode_wav(data: bytes) -> np.ndarray:
