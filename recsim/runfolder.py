@@ -9,7 +9,7 @@ with a folder:
 =================================  ==============================================
 folder                             a run ...
 =================================  ==============================================
-missing or empty                   starts
+missing, empty, or leftovers only  starts
 holds the same run (identity)      goes on (a batch resumes its finished shards)
 holds another run                  refuses (:class:`OutputError` saying what
                                    differs)
@@ -20,7 +20,7 @@ holds files recsim did not write   refuses, even with ``overwrite`` (nothing a u
 =================================  ==============================================
 
 Before a run goes on in a folder it removes what an interrupted run left: ``*.part``
-files and staging folders.
+files and staging folders (a folder holding nothing else counts as empty).
 
 The folder is a :class:`~recsim.outputs.Target`: a local folder or an object-storage
 prefix (``s3://bucket/prefix``, any fsspec URL; issue 14). The rules are the same on
@@ -289,14 +289,14 @@ def claim(out: str | Path | Target, identity: RunIdentity, *, overwrite: bool = 
         return target, False
     manifest = read_manifest(target)
     same = manifest is not None and manifest.get("fingerprint") == identity.fingerprint
-    if not same and top:
+    if not same and any(not n.endswith((PART_SUFFIX, ".staging")) for n in top):  # more than a killed run's leftovers
         if manifest is None:
             why = "outputs of a run that has no manifest (an older recsim, or an interrupted start)"
         else:
             why = "another run: " + "; ".join(identity.differences(manifest["identity"]) or ["its fingerprint"])
         raise OutputError(f"{target.url}: holds {why}. Run with --overwrite to replace its outputs, or choose "
                           "another --out")
-    if same:
+    if top:
         clean_leftovers(target)
     return target, same
 

@@ -343,6 +343,23 @@ def test_leftover_part_files_and_staging_are_removed_by_the_next_run(tmp_path: P
     assert not list(out.rglob("*.part")) and not (out / ".staging").exists()
 
 
+def test_a_first_run_killed_before_its_commit_does_not_block_the_next(tmp_path: Path) -> None:
+    """SIGKILL of a run into a new folder leaves only ``.staging/`` (and ``*.part``
+    files): the same command again was refused ("no manifest", --overwrite needed); now
+    it removes those leftovers and runs, as into an empty folder."""
+    out = tmp_path / "out"
+    (out / ".staging" / "media").mkdir(parents=True)
+    (out / ".staging" / "media" / ("RE" + "0" * 32 + ".wav")).write_bytes(b"RIFF half a file")
+    (out / ".staging" / "media" / "x.wav.7.part").write_bytes(b"RIFF")
+    (out / "recordings.json.7.part").write_bytes(b"[")
+    run(_scenario(), out_dir=out)
+    run(_scenario(), out_dir=tmp_path / "fresh")
+    assert _tree(out, skip_meta=False) == _tree(tmp_path / "fresh", skip_meta=False)
+    (out / "notes.txt").write_text("mine")
+    with pytest.raises(OutputError, match="did not write"):  # anything else is still refused
+        run(_scenario(), out_dir=out)
+
+
 def test_outputs_of_a_run_without_manifest_need_overwrite(tmp_path: Path) -> None:
     """A folder of an older recsim (outputs, no manifest) is not silently mixed."""
     out = tmp_path / "out"
