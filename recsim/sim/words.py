@@ -28,7 +28,7 @@ from recsim.sim.media import Stream
 from recsim.sim.recording import Assembly, Recording
 from recsim.values import SegmentKind, Status, Track
 
-__all__ = ["captured_arrays", "captured_words", "recording_arrays", "recording_texts", "recording_words",
+__all__ = ["Arrays", "captured_arrays", "captured_words", "recording_arrays", "recording_texts", "recording_words",
            "stream_words"]
 
 #: The words of a stream's own clips: texts (object array), starts and ends (s from their
@@ -43,6 +43,7 @@ _FLAT: dict[int, tuple[Stream, int, Flat]] = {}
 #: computed once: ``id -> (recording, assembly, channels)``.
 _KEPT: dict[int, tuple[Recording, Assembly, list[tuple[list[str], list[float], list[float]]]]] = {}
 
+#: One channel's captured words: texts, starts and ends (recording s), parallel lists.
 Arrays = tuple[list[str], list[float], list[float]]
 _NO_TEXTS = np.zeros(0, dtype=object)
 _NO_TIMES = np.zeros(0)
