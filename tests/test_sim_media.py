@@ -106,3 +106,25 @@ def test_render_into_a_channel_equals_render(codec: str, src_codec: str) -> None
         s.render_into(buf[:, 1], a)
         np.testing.assert_array_equal(buf[:, 1], s.render(a, b))
         assert not buf[:, 0].any()
+
+
+@settings(max_examples=120, deadline=None)
+@given(clips=st.lists(st.tuples(st.integers(0, 3000), st.integers(1, 800), st.integers(-32768, 32767)),
+                      min_size=0, max_size=12),
+       ordered=st.booleans(), a=st.integers(0, 3500), n=st.integers(0, 1500))
+def test_render_any_cut_is_the_saturated_sum(clips: list[tuple[int, int, int]], ordered: bool, a: int,
+                                             n: int) -> None:
+    """A linear (L16) stream's render of any cut is the saturated sum of its clips there
+    and digital silence elsewhere, whether the clips came in time order (looked up by
+    start) or not (every clip looked at)."""
+    if ordered:
+        clips = sorted(clips)
+    s = Stream()
+    acc = np.zeros(5000, dtype=np.int64)
+    for k, (start, length, level) in enumerate(clips):
+        x = np.full(length, level, dtype=np.int16)
+        x[:: 2 + k % 3] //= 2  # not constant: a wrong offset shows
+        s.add(start, x)
+        acc[start : start + length] += x
+    want = np.clip(acc[a : a + n], -32768, 32767).astype(np.int16)
+    np.testing.assert_array_equal(s.render(a, a + n), want)

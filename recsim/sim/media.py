@@ -9,6 +9,7 @@ a recording is assembled (DESIGN.md, "SimPy schedules, numpy computes").
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -162,11 +163,20 @@ class Stream:
         self.words: list[tuple[int, Sequence[Word]]] = []
         self.codec = "L16"
         self.floor: Floor | None = None
+        self._starts: list[int] | None = []  # clip starts while clips come in time order
+        self._longest = 0
 
     def add(self, start: int, samples: np.ndarray, words: Sequence[Word] = ()) -> None:
         """Place ``samples`` ((n,) int16) from sample ``start`` on (mixed with others),
         and the ``words`` they say (seconds from the clip's start)."""
         if samples.shape[0]:
+            starts = self._starts
+            if starts is not None:
+                if starts and start < starts[-1]:
+                    self._starts = None  # added out of time order: every clip is looked at
+                else:
+                    starts.append(start)
+            self._longest = max(self._longest, samples.shape[0])
             self.clips.append([start, samples, None if self.codec == "L16" else self.codec])
             if words:
                 self.words.append((start, words))
@@ -212,7 +222,10 @@ class Stream:
     def _clip_parts(self, a: int, b: int) -> list[tuple[int, np.ndarray]]:
         """``(offset from a, coded samples)`` of the clips over samples ``[a, b)``."""
         parts = []
-        for clip in self.clips:
+        clips = self.clips
+        if self._starts is not None:  # in time order: only clips starting in (a - longest, b)
+            clips = clips[bisect_left(self._starts, a - self._longest + 1) : bisect_left(self._starts, b)]
+        for clip in clips:
             s, c = clip[0], clip[1]
             lo, hi = max(a, s), min(b, s + c.shape[0])
             if lo < hi:
