@@ -108,7 +108,7 @@ class RunIdentity:
 
 
 def _short(value: Any) -> str:
-    text = ",".join(value) if isinstance(value, list) else json.dumps(value)
+    text = (",".join(value) or "none (--media none)") if isinstance(value, list) else json.dumps(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 

@@ -252,6 +252,7 @@ def _interrupted(sc: Any, out: Path, after: int, **kw: Any) -> None:
     ({"seed": 4}, "scenario content"),
     ({"shard_calls": 3}, "shard plan"),
     ({"formats": ("wav", "mp3")}, "media formats"),
+    ({"media": False}, r"media formats \(--format\): wav before, none \(--media none\) now"),
 ])
 def test_resume_refuses_a_changed_batch(tmp_path: Path, change: dict[str, Any], message: str) -> None:
     """Rerunning an interrupted batch with another seed, --shard-calls or --format
@@ -260,7 +261,8 @@ def test_resume_refuses_a_changed_batch(tmp_path: Path, change: dict[str, Any], 
     _interrupted(_traffic(), out, 1, shard_calls=4)
     before = _tree(out, skip_meta=False)
     sc = _traffic(seed=change.get("seed", 3))
-    kw = {"shard_calls": change.get("shard_calls", 4), "formats": change.get("formats", ("wav",))}
+    kw = {"shard_calls": change.get("shard_calls", 4), "formats": change.get("formats", ("wav",)),
+          "media": change.get("media", True)}
     with pytest.raises(OutputError, match=message):
         run_batch(sc, out, **kw)
     assert _tree(out, skip_meta=False) == before
