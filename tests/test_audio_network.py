@@ -140,3 +140,17 @@ def test_fate_is_the_same_however_the_range_is_cut(seed: int, rate: float, burst
     f = PacketFate(np.random.SeedSequence(seed), **kw)
     pieces = {a: f.lost(a, b).copy() for a, b in reversed(list(itertools.pairwise(edges)))}
     assert np.array_equal(np.concatenate([pieces[a] for a in edges[:-1]]), whole)
+
+
+@pytest.mark.parametrize(("rate", "burst"), [(5e-324, 2.0), (1e-300, 8.0), (0.2, float("inf"))])
+def test_gilbert_probability_that_underflows_to_zero(rate: float, burst: float) -> None:
+    """A loss rate so small (or a mean burst so long) that a transition probability is
+    0.0 in floating point: that state is never left (runs capped at 2**40), no error, and
+    any cut gives the fate of one request."""
+    whole = PacketFate(np.random.SeedSequence(0), loss_rate=rate, mean_burst=burst).lost(0, 12000).copy()
+    f = PacketFate(np.random.SeedSequence(0), loss_rate=rate, mean_burst=burst)
+    np.testing.assert_array_equal(np.concatenate([f.lost(0, 5000), f.lost(5000, 12000)]), whole)
+    if rate < 1e-100:
+        assert not whole.any()  # never leaves the good state
+    else:
+        assert whole.all() or not whole.any()  # an endless first run: all lost or none

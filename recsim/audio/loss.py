@@ -38,6 +38,16 @@ def _check(rate: float, mean_burst: float, jitter_ms: float, buffer_ms: float) -
         raise InvalidAudioError(f"buffer_ms: {buffer_ms!r} is not allowed; expected > 0 ms")
 
 
+def _run_lengths(rng: np.random.Generator, p: float) -> np.ndarray:
+    """``_RUN_BLOCK`` run lengths (packets) of a state left with probability ``p`` per
+    packet: geometric, capped at 2**40. A ``p`` that underflowed to 0 (a loss rate such
+    as 5e-324, or an infinite mean burst) never leaves: every run is the cap, and
+    nothing is drawn (numpy refuses p = 0)."""
+    if p <= 0.0:
+        return np.full(_RUN_BLOCK, 1 << 40, dtype=np.int64)
+    return np.minimum(rng.geometric(p, _RUN_BLOCK), 1 << 40)
+
+
 def gilbert_elliott(rate: float, mean_burst: float) -> tuple[float, float]:
     """Transition probabilities of the Gilbert channel with loss ``rate`` and mean burst
     length ``mean_burst`` packets (every packet lost in the bad state, none in the good).
@@ -157,8 +167,8 @@ class PacketFate:
         lengths (capped at 2**40), so a very long run costs nothing until it is read."""
         n = _JITTER_BLOCK
         while int(self._runs.sum()) - self._used < n:
-            good = np.minimum(self._loss_rng.geometric(self._p, _RUN_BLOCK), 1 << 40)
-            bad = np.minimum(self._loss_rng.geometric(self._r, _RUN_BLOCK), 1 << 40)
+            good = _run_lengths(self._loss_rng, self._p)
+            bad = _run_lengths(self._loss_rng, self._r)
             first, second = (bad, good) if self._bad else (good, bad)
             self._runs = np.concatenate((self._runs, np.column_stack((first, second)).ravel()))
             self._states = np.concatenate((self._states, np.tile(np.array([self._bad, not self._bad]), _RUN_BLOCK)))
