@@ -227,6 +227,26 @@ def test_store_sid_generators_never_repeat_across_restarts(tmp_path: Path) -> No
     assert all(len(s) == 34 for s in sids)
 
 
+def test_a_killed_emulators_part_files_are_removed_on_restart(tmp_path: Path) -> None:
+    """SIGKILL while a media file is written leaves ``RE....wav.PID.part`` in the media
+    folder; the next store on that folder removes it, but never a live process's."""
+    import os
+    import subprocess
+    import sys
+
+    media = tmp_path / "m"
+    media.mkdir()
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True, check=True).stdout.strip()  # a PID that has just ended
+    stale = media / f"RE{'a' * 32}.wav.{dead}.part"
+    live = media / f"RE{'b' * 32}.wav.{os.getpid()}.part"
+    kept = media / f"RE{'c' * 32}.wav"
+    for f in (stale, live, kept):
+        f.write_bytes(b"RIFF")
+    Store(tmp_path / "db.sqlite", media).close()
+    assert sorted(p.name for p in media.iterdir()) == sorted([live.name, kept.name])
+
+
 def test_wrong_parent_paths_are_not_found(server: Server) -> None:
     """Fetch, media and delete under another call, an unknown conference, or a resource
     that is not a parent: 404, code 20404, Twilio's error JSON; the recording is kept and

@@ -9,6 +9,7 @@ goes back (DESIGN.md, "Identity and outputs").
 
 from __future__ import annotations
 
+import os
 import secrets
 import sqlite3
 import threading
@@ -17,10 +18,27 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from recsim.errors import OutputError
+from recsim.outputs import PART_SUFFIX
 from recsim.sids import IssuedSidFactory
 from recsim.store.schema import SCHEMA, StoreConflictError
 
 __all__ = ["StoreBase"]
+
+
+def _remove_dead_parts(folder: Path) -> None:
+    """Remove the ``NAME.PID.part`` files (:func:`recsim.outputs.atomic_write`) that a
+    killed process left in ``folder``: those whose PID is no live process (a live one
+    may be another emulator on the same media folder, writing)."""
+    for part in folder.glob(f"*{PART_SUFFIX}"):
+        pid = part.name[: -len(PART_SUFFIX)].rpartition(".")[2]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            part.unlink(missing_ok=True)
+        except OSError:  # alive, owned by another user
+            continue
 
 
 class StoreBase:
@@ -31,7 +49,8 @@ class StoreBase:
     db : str or Path
         SQLite file, or ``":memory:"``.
     media_dir : str or Path
-        Folder of the media files (created if missing).
+        Folder of the media files (created if missing; ``*.part`` files that a killed
+        emulator left there are removed).
     store_id : str, optional
         The id of a new database (default: 32 random hex); the SIDs derive from it, so a
         fixed one makes them repeatable run to run (the mock's ``seed``).
@@ -53,6 +72,7 @@ class StoreBase:
         except OSError as exc:
             raise OutputError(f"--media-dir {media_dir}: cannot create the folder ({exc.strerror or exc}); give a "
                               "writable folder") from None
+        _remove_dead_parts(self.media_dir)
         self._lock = threading.RLock()
         try:
             self._db = sqlite3.connect(str(db), check_same_thread=False, isolation_level=None)
