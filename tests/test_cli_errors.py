@@ -155,6 +155,19 @@ def test_serve_with_an_unusable_db_or_media_dir_exits_3(tmp_path: Path, capsys: 
     assert f"{flag} {media if flag == '--media-dir' else db}: cannot" in err
 
 
+def test_serve_on_a_port_in_use_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """uvicorn printed "ERROR: [Errno 98] ... address already in use" and exited 3 (the
+    code of an output folder problem): now exit 2 with recsim's one line."""
+    import socket
+
+    with socket.create_server(("127.0.0.1", 0)) as busy:
+        port = busy.getsockname()[1]
+        assert main(["serve", "--port", str(port), "--db", str(tmp_path / "db.sqlite"),
+                     "--media-dir", str(tmp_path / "m")]) == 2
+    err = _err(capsys)
+    assert f"--port {port}: cannot listen there" in err and "choose another --port" in err
+
+
 # ------------------------------------------------------------------ exit 2: invalid input
 def test_non_utf8_scenario_names_the_byte(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "latin1.yaml"

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import socket
 import sys
 import tempfile
 import time
@@ -59,7 +60,7 @@ from recsim.cli.printing import (
     print_run,
 )
 from recsim.cli.results import cmd_plot, cmd_report, plots, report, warn_summary
-from recsim.errors import OutputError
+from recsim.errors import OutputError, RecsimError
 from recsim.outputs import is_url
 from recsim.runner import run
 from recsim.scenario import Scenario, load_scenario
@@ -168,8 +169,28 @@ def _cmd_run(args: argparse.Namespace, console: Console) -> int:
     return 0
 
 
+def _check_port(host: str, port: int) -> None:
+    """Bind ``host:port`` once, as the server will (``SO_REUSEADDR``), and let it go.
+
+    Raises
+    ------
+    RecsimError
+        The address is in use or cannot be bound (uvicorn printed its own line and
+        exited 3, the code of an output folder problem).
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError as exc:
+            raise RecsimError(f"--host {host} --port {port}: cannot listen there ({exc.strerror or exc}); another "
+                              "server (recsim serve?) may use it: choose another --port") from None
+
+
 def _cmd_serve(args: argparse.Namespace, console: Console) -> int:
     """``recsim serve``: the REST emulator on ``--host:--port`` (``recsim[server]``)."""
+    _check_port(args.host, args.port)
     uvicorn = require("uvicorn", extra="server", feature="`recsim serve`")
     build = require("recsim.server", extra="server", feature="`recsim serve`").build
     scenario = load_scenario(args.scenario) if args.scenario else None
