@@ -182,7 +182,14 @@ def _captured(rec: Recording, stream: Stream) -> tuple[np.ndarray, np.ndarray, n
 
 def captured_arrays(rec: Recording, stream: Stream) -> Arrays:
     """:func:`captured_words` as parallel lists (texts, starts, ends in recording s), for
-    callers that make many rows (``words.jsonl``) without a :class:`Word` per word."""
+    callers that make many rows (``words.jsonl``) without a :class:`Word` per word.
+
+    Returns
+    -------
+    Arrays
+        ``(texts, starts, ends)``: lists of str and of float (s, rounded to 1 µs), one
+        entry per captured word, in order; empty lists when ``rec`` has no assembly.
+    """
     texts, s, e = _captured(rec, stream)
     return texts.tolist(), s.tolist(), e.tolist()
 
@@ -234,7 +241,15 @@ def recording_arrays(rec: Recording) -> list[Arrays]:
 
 def recording_texts(rec: Recording) -> list[str]:
     """The captured words of ``rec``, all channels merged in time order (start, then
-    end; ties: channel order), as text only: what a word engine transcribes."""
+    end; ties: channel order), as text only: what a word engine transcribes
+    (:meth:`recsim.transcription.ReferenceEngine.transcribe_texts`).
+
+    Returns
+    -------
+    list of str
+        The words as written, ``[w.text for w in sorted(words of every channel)]`` of
+        :func:`recording_words`; empty when nothing was captured.
+    """
     channels = recording_arrays(rec)
     texts = [t for ch in channels for t in ch[0]]
     if not texts:
