@@ -233,8 +233,8 @@ def recording_arrays(rec: Recording) -> list[Arrays]:
         return hit[2]
     channels = _channels(rec)
     if rec.transcribe and rec.status == Status.COMPLETED and rec.assembly is not None:
-        if len(_KEPT) >= 1024:  # read once only (e.g. outside the transcription window)
-            del _KEPT[next(iter(_KEPT))]
+        if len(_KEPT) >= 1024:  # many read once only (outside the transcription window, an acoustic engine)
+            _KEPT.clear()  # (a later read computes again; no iteration a concurrent run could upset)
         _KEPT[id(rec)] = (rec, rec.assembly, channels)
     return channels
 
