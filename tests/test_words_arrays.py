@@ -198,10 +198,8 @@ def test_compiled_lines_write_times_as_repr(words: list[tuple[str, float, float]
     rows = [{"recording_sid": "RE1", "call_sid": "CA1", "channel": 2, "track": "outbound", "word": w, "start": a,
              "end": b} for w, a, b in words]
     lines = encode_lines(np.frombuffer(b'{"recording_sid": "RE1", "call_sid": "CA1", "channel": 2, '
-                                       b'"track": "outbound"', dtype=np.uint8),
-                         np.array([0, 77]), np.array([len(rows)]),
+                                       b'"track": "outbound"\n', dtype=np.uint8), np.array([len(rows)]),
                          np.frombuffer("".join(json.dumps(w) for w, *_ in words).encode(), dtype=np.uint8),
-                         np.cumsum([0] + [len(json.dumps(w)) for w, *_ in words]),
                          np.array([a for _, a, _ in words]), np.array([b for *_, b in words]))
     assert lines.tobytes() == "".join(json.dumps(r) + "\n" for r in rows).encode()
     assert words_jsonl(rows) == lines.tobytes()

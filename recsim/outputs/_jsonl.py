@@ -74,24 +74,20 @@ def _time(buf: np.ndarray, pos: int, t: float) -> int:  # pragma: no cover - jit
 
 
 @njit(cache=True, nogil=True)
-def encode_lines(heads: np.ndarray, head_at: np.ndarray, run_len: np.ndarray, words: np.ndarray,
-                 word_at: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:  # pragma: no cover
+def encode_lines(heads: np.ndarray, run_len: np.ndarray, words: np.ndarray, starts: np.ndarray,
+                 ends: np.ndarray) -> np.ndarray:  # pragma: no cover - jitted
     """The bytes of the lines of word rows, run by run.
 
     Parameters
     ----------
     heads : numpy.ndarray
-        uint8, the JSON heads of the runs (``json.dumps(head)`` without its ``}``),
-        concatenated; run ``g``'s is ``heads[head_at[g]:head_at[g + 1]]``.
-    head_at : numpy.ndarray
-        ``(g + 1,)`` int64 offsets into ``heads``.
+        uint8, the JSON heads of the runs (``json.dumps(head)`` without its ``}``), each
+        followed by a newline (which JSON never contains unescaped).
     run_len : numpy.ndarray
-        ``(g,)`` int64 rows per run, in order.
+        ``(g,)`` int64 rows per run, in order (one head per run).
     words : numpy.ndarray
-        uint8, each row's word as JSON (quoted, escaped), concatenated; row ``i``'s is
-        ``words[word_at[i]:word_at[i + 1]]``.
-    word_at : numpy.ndarray
-        ``(n + 1,)`` int64 offsets into ``words``.
+        uint8, each row's word as ``json.dumps`` writes it (quoted; a quote inside is
+        escaped), concatenated in row order.
     starts, ends : numpy.ndarray
         ``(n,)`` float64 seconds.
 
@@ -101,19 +97,32 @@ def encode_lines(heads: np.ndarray, head_at: np.ndarray, run_len: np.ndarray, wo
         uint8, the lines (each ending ``}\\n``); empty when a time is not one this
         module writes (then the caller encodes the rows itself).
     """
+    g_count = run_len.shape[0]
+    head_at = np.empty(g_count + 1, np.int64)
+    head_at[0] = 0
+    g = 0
+    for q in range(heads.shape[0]):
+        if heads[q] == 10:
+            g += 1
+            head_at[g] = q + 1
     n = starts.shape[0]
-    size = heads.shape[0] + words.shape[0] + n * 80
-    for g in range(run_len.shape[0]):
-        size += (run_len[g] - 1) * (head_at[g + 1] - head_at[g])
+    size = words.shape[0] + n * 80
+    for g in range(g_count):
+        size += run_len[g] * (head_at[g + 1] - head_at[g])
     buf = np.empty(size, np.uint8)
     pos = 0
     i = 0
-    for g in range(run_len.shape[0]):
-        h0, h1 = head_at[g], head_at[g + 1]
+    w0 = 0
+    for g in range(g_count):
+        h0, h1 = head_at[g], head_at[g + 1] - 1
         for _ in range(run_len[g]):
             pos = _copy(buf, pos, heads, h0, h1)
             pos = _copy(buf, pos, _WORD, 0, _WORD.shape[0])
-            pos = _copy(buf, pos, words, word_at[i], word_at[i + 1])
+            w1 = w0 + 1  # past the opening quote, to the closing one
+            while words[w1] != 34:
+                w1 += 2 if words[w1] == 92 else 1
+            pos = _copy(buf, pos, words, w0, w1 + 1)
+            w0 = w1 + 1
             pos = _time(buf, _copy(buf, pos, _START, 0, _START.shape[0]), starts[i])
             if pos < 0:
                 return buf[:0]

@@ -69,13 +69,6 @@ def _encoded(texts: list[str]) -> list[bytes]:
     return [cache[t] if t in cache else cache.setdefault(t, json.dumps(t).encode()) for t in texts]
 
 
-def _offsets(parts: list[bytes]) -> np.ndarray:
-    """``(len(parts) + 1,)`` int64 offsets of ``parts`` in ``b"".join(parts)``."""
-    at = np.zeros(len(parts) + 1, dtype=np.int64)
-    np.cumsum(np.fromiter(map(len, parts), dtype=np.int64, count=len(parts)), out=at[1:])
-    return at
-
-
 def _repr_lines(rows: list[dict[str, Any]]) -> bytes:
     """:func:`words_jsonl` line by line, times by ``repr`` (any finite float)."""
     out: list[str] = []
@@ -106,10 +99,9 @@ def words_jsonl(rows: list[dict[str, Any]]) -> bytes:
         runs.append(len(list(group)))
     starts, ends = list(map(_START, rows)), list(map(_END, rows))
     if set(map(type, starts)) | set(map(type, ends)) == {float}:
-        words = _encoded(list(map(_WORD, rows)))
-        out = encode_lines(np.frombuffer(b"".join(heads), dtype=np.uint8), _offsets(heads),
-                           np.array(runs, dtype=np.int64), np.frombuffer(b"".join(words), dtype=np.uint8),
-                           _offsets(words), np.array(starts, dtype=np.float64), np.array(ends, dtype=np.float64))
+        out = encode_lines(np.frombuffer(b"\n".join(heads) + b"\n", dtype=np.uint8), np.array(runs, dtype=np.int64),
+                           np.frombuffer(b"".join(_encoded(list(map(_WORD, rows)))), dtype=np.uint8),
+                           np.array(starts, dtype=np.float64), np.array(ends, dtype=np.float64))
         if out.size:
             return out.tobytes()
     return _repr_lines(rows)
