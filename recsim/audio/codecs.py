@@ -67,7 +67,7 @@ def encode_wav(x: np.ndarray, *, sample_rate: int = SAMPLE_RATE) -> bytes:
     x = valid_audio(x, name="x")
     rate = valid_rate(sample_rate)
     nch = _channels(x)
-    data = memoryview(np.ascontiguousarray(x.astype("<i2", copy=False)).reshape(-1)).cast("B")
+    data = np.ascontiguousarray(x.astype("<i2", copy=False)).reshape(-1).data.cast("B")
     header = struct.pack(
         "<4sI4s4sIHHIIHH4sI",
         b"RIFF",
