@@ -15,6 +15,7 @@ network-impairment stage of a leg would plug in.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Sequence
@@ -76,6 +77,7 @@ class Kernel:
         self.calls: list[Call] = []
         self.leg_end_hooks: list[LegEndHook] = []
         self._docs: dict[str, Document] = {}
+        self._inline_docs: dict[str, Document] = {}  # inline TwiML text -> a document not tied to its call
         #: Makes the SID generator of a call (``("call", index)``) or a conference
         #: (``("conference", room name)``). A run derives it from the seed and the whole
         #: key (:meth:`seeded_sids`); the emulator replaces it with its store's issuer,
@@ -171,11 +173,24 @@ class Kernel:
         spec = call.spec
         url = spec.url if spec.url is not None else inline_url(call.index)
         if spec.twiml is not None and url not in self._docs:
-            self._docs[url] = self.parse(spec.twiml, url, f"calls[{call.index}].twiml")
+            self._docs[url] = self._inline(spec.twiml, url, call.index)
         params = self.standard_params(call)
         if spec.direction == "inbound":
             params["CallStatus"] = "ringing"
         return self.fetch(call, url, "POST", params, reason="voice")
+
+    def _inline(self, xml: str, url: str, index: int) -> Document:
+        """Call ``index``'s inline TwiML parsed at ``url``; the text parsed for an earlier
+        call is reused (its URL replaced) when nothing in it came from that call's URL
+        (a relative URL resolves under ``/calls/{i}/``, so none of its strings has it)."""
+        inline = url == inline_url(index)
+        hit = self._inline_docs.get(xml) if inline else None
+        if hit is not None:
+            return dataclasses.replace(hit, url=url)
+        doc = self.parse(xml, url, f"calls[{index}].twiml")
+        if inline and f"/calls/{index}/" not in repr((doc.verbs, doc.warnings)):
+            self._inline_docs[xml] = doc
+        return doc
 
     # ------------------------------------------------------------ events, media
     def emit(self, kind: str, url: str | None, method: str | None, params: dict[str, str],
