@@ -25,6 +25,7 @@ files, REST forms and request bodies all validate with pydantic).
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Protocol
 
@@ -44,6 +45,7 @@ __all__ = [
     "SimulationError",
     "TwimlError",
     "ValidationErrorLike",
+    "did_you_mean",
     "problem_message",
     "short_repr",
     "validation_problems",
@@ -228,3 +230,16 @@ def validation_problems(
     if len(errors) > limit:
         lines.append(f"... and {len(errors) - limit} more problems")
     return lines
+
+
+def did_you_mean(name: str, allowed: Iterable[str]) -> str:
+    """``"did you mean 'x'? "`` for the allowed name closest to a refused one (same
+    letters in another case, a close spelling, or a name it starts), or ``""``.
+
+    Used by every message that refuses a name: scenario keys, TwiML attributes.
+    """
+    names = list(allowed)
+    low = name.lower()
+    close = ([a for a in names if a.lower() == low] or difflib.get_close_matches(name, names, n=1)
+             or [a for a in names if low and a.lower().startswith(low)][:1])
+    return f"did you mean {close[0]!r}? " if close else ""

@@ -4,13 +4,12 @@ an unknown key lists the allowed keys ("did you mean"), a non-finite number its 
 
 from __future__ import annotations
 
-import difflib
 import types
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, ValidationError
 
-from recsim.errors import ScenarioError, problem_message, validation_problems
+from recsim.errors import ScenarioError, did_you_mean, problem_message, validation_problems
 from recsim.scenario.schema import Scenario
 
 __all__ = ["format_error"]
@@ -77,10 +76,7 @@ def _unknown_key(root: type[BaseModel], loc: tuple[str | int, ...]) -> str:
     allowed = _allowed_keys(root, loc[:-1])
     if not allowed:
         return "Extra inputs are not permitted: unknown field"
-    key = str(loc[-1])
-    close = ([a for a in allowed if a.lower() == key.lower()] or difflib.get_close_matches(key, allowed, n=1)
-             or [a for a in allowed if key and a.lower().startswith(key.lower())][:1])
-    hint = f"did you mean {close[0]!r}? " if close else ""
+    hint = did_you_mean(str(loc[-1]), allowed)
     return f"Extra inputs are not permitted: unknown field; {hint}allowed: {', '.join(allowed)}"
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from urllib.parse import urljoin, urlparse
 
-from recsim.errors import InvalidRequestError, TwimlError
+from recsim.errors import InvalidRequestError, TwimlError, did_you_mean
 from recsim.twiml.verbs import TwimlWarning
 from recsim.values import RECORDING_EVENTS, Track, Trim, callback_events
 
@@ -60,7 +60,8 @@ def check_attrs(ctx: Ctx, el: ET.Element, path: str, allowed: tuple[str, ...]) -
     for name in el.attrib:
         if name not in allowed:
             raise ctx.error(
-                path, f"attribute {name!r} is not allowed on <{el.tag}>; allowed: {', '.join(allowed)}"
+                path, f"attribute {name!r} is not allowed on <{el.tag}>; {did_you_mean(name, allowed)}allowed: "
+                      f"{', '.join(allowed)}"
             )
 
 
