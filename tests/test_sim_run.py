@@ -35,13 +35,17 @@ def test_quiet_gc_freezes_and_restores() -> None:
 
 
 def test_quiet_gc_nested_leaves_the_outer_freeze() -> None:
-    """An inner quiet_gc (or a host's own gc.freeze) stays frozen after the inner one
-    ends; the outer one unfreezes on exit."""
+    """Inside an outer quiet_gc (or a host's own gc.freeze) an inner one freezes nothing
+    more (objects made in between stay collectable) and unfreezes nothing; the outer
+    one unfreezes on exit."""
     with quiet_gc():
         outer = gc.get_freeze_count()
+        made_between = [[] for _ in range(1000)]
         with quiet_gc():
-            pass
-        assert gc.get_freeze_count() >= outer > 0
+            assert gc.get_freeze_count() == outer > 0
+            assert gc.get_threshold()[0] >= GC_GEN0_THRESHOLD
+        assert gc.get_freeze_count() == outer
+        del made_between
     assert gc.get_freeze_count() == 0
 
 

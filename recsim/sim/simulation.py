@@ -52,8 +52,10 @@ def quiet_gc() -> Iterator[None]:
     :data:`GC_GEN0_THRESHOLD` allocations instead of 700: a shard of 200 traffic calls
     spent a quarter of its CPU in collections that found almost nothing. Nothing computed
     changes; objects are freed as before (reference counts), cycles a little later.
-    A host that froze objects itself (or an enclosing ``quiet_gc``) keeps them frozen:
-    this one then only adds what is alive on entry and unfreezes nothing.
+    A host that froze objects itself (a batch worker that froze what it inherited, or an
+    enclosing ``quiet_gc``) keeps its freeze: this one then freezes nothing more and
+    unfreezes nothing (what it would add, a shard's scenario, could never be collected
+    while frozen), and only raises the threshold.
 
     Yields
     ------
@@ -62,7 +64,8 @@ def quiet_gc() -> Iterator[None]:
     """
     old = gc.get_threshold()
     mine = gc.get_freeze_count() == 0
-    gc.freeze()
+    if mine:
+        gc.freeze()
     gc.set_threshold(max(GC_GEN0_THRESHOLD, old[0]), old[1], old[2])
     try:
         yield
