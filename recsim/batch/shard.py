@@ -112,6 +112,22 @@ def run_shard(scenario: Scenario, shard: Shard, output: ShardOutput, shard_id: i
     OutputError
         The target cannot be written.
     """
+    frozen_here = gc.get_freeze_count() == 0
+    if frozen_here:  # what the worker holds stays out of the collector's sight
+        gc.freeze()
+    try:
+        done = _write_shard(scenario, shard, output, shard_id, fingerprint)
+        gc.collect()  # the shard's call cycles, now: RSS stays flat over a worker's shards
+        return done
+    finally:
+        if frozen_here:
+            gc.unfreeze()
+
+
+def _write_shard(scenario: Scenario, shard: Shard, output: ShardOutput, shard_id: int,
+                 fingerprint: str) -> dict[str, Any]:
+    """:func:`run_shard`'s work (its locals, the simulation among them, are gone when
+    it returns, so the collection after it frees them)."""
     target = output.target()
     stage = f".shards/{shard_id:05d}.staging" if target.renames else "media"
     if target.renames:
@@ -142,8 +158,6 @@ def run_shard(scenario: Scenario, shard: Shard, output: ShardOutput, shard_id: i
     manifest = {"shard": shard_id, "fingerprint": fingerprint, "calls": n_calls, "media": writer.media_files,
                 "streams": sizes}
     target.write(shard_name(shard_id), json.dumps(manifest).encode())
-    del writer, rows, events, trs
-    gc.collect()  # the shard's call cycles freed now, not piled up over a worker's shards (RSS stays flat)
     return {"shard": shard_id, "calls": n_calls}
 
 
