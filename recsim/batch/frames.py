@@ -22,6 +22,8 @@ from typing import IO, Any
 
 __all__ = ["TALLIED", "frame", "heads", "read_frame"]
 
+_decode = json.JSONDecoder().decode  # heads are UTF-8 (json.dumps writes ASCII)
+
 #: The fields of a recording row that its head carries (what the merge counts).
 TALLIED = ("source", "status", "channels", "error_code", "duration_s")
 
@@ -51,20 +53,30 @@ def heads(f: IO[bytes]) -> Iterator[dict[str, Any]]:
         A head that is not JSON (a corrupt stream).
     """
     while line := f.readline():
-        head = json.loads(line)
+        head = _decode(line.decode())
         f.seek(sum(head["n"]), os.SEEK_CUR)
         yield head
 
 
-def read_frame(f: IO[bytes]) -> tuple[dict[str, Any], list[bytes]]:
+def read_frame(f: IO[bytes], head: dict[str, Any] | None = None) -> tuple[dict[str, Any], list[bytes]]:
     """The next item of a framed stream: its head and its parts.
+
+    Parameters
+    ----------
+    f : file
+        Positioned at an item's head line.
+    head : dict, optional
+        That head, already parsed (read by :func:`heads` on another handle): its line
+        is skipped, not parsed again.
 
     Raises
     ------
     ValueError
         The stream ends inside the item, or its head is not JSON.
     """
-    head = json.loads(f.readline())
+    line = f.readline()
+    if head is None:
+        head = _decode(line.decode())
     parts = [f.read(n) for n in head["n"]]
     if any(len(p) != n for p, n in zip(parts, head["n"], strict=True)):
         raise ValueError("a shard stream ends inside an item")

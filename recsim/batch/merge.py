@@ -60,28 +60,28 @@ def merge_sorted(streams: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
     return list(heapq.merge(*streams, key=lambda item: item["key"]))
 
 
-def _keys(target: Target, name: str, k: int) -> Iterator[tuple[list[float], int]]:
-    """``(key, k)`` of every item of shard ``k``'s framed stream ``name`` (its parts
-    skipped)."""
+def _keys(target: Target, name: str, k: int) -> Iterator[tuple[list[float], int, int, dict[str, Any]]]:
+    """``(key, k, i, head)`` of every item ``i`` of shard ``k``'s framed stream ``name``
+    (its parts skipped; ``(key, k, i)`` is unique, so a head is never compared)."""
     with target.open_read(name) as f:
-        for head in heads(f):
-            yield head["key"], k
+        for i, head in enumerate(heads(f)):
+            yield head["key"], k, i, head
 
 
 def merge_streams(target: Target, n_shards: int, stream: str) -> Iterator[tuple[dict[str, Any], list[bytes]]]:
     """The items of every shard's framed ``stream`` (``recordings.frames``, ...;
     :mod:`recsim.batch.frames`) in canonical order, as ``(head, parts)``: a k-way merge
     of the shards' heads decides which shard's next item comes next, and that item's
-    bytes are read only then, never parsed. Memory holds one head and two read buffers
-    per shard; ties keep shard order, as a stable sort of all would."""
+    bytes are read only then, never parsed (its head is parsed once, by the merge).
+    Memory holds one head and two read buffers per shard; ties keep shard order, as a stable sort of all would."""
     names = [shard_name(k, stream) for k in range(n_shards)]
     order = heapq.merge(*(_keys(target, name, k) for k, name in enumerate(names)))
     readers: dict[int, IO[bytes]] = {}
     try:
-        for _, k in order:
+        for _, k, _, head in order:
             if k not in readers:
                 readers[k] = target.open_read(names[k])
-            yield read_frame(readers[k])
+            yield read_frame(readers[k], head)
     finally:
         for f in readers.values():
             f.close()
