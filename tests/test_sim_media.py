@@ -128,3 +128,23 @@ def test_render_any_cut_is_the_saturated_sum(clips: list[tuple[int, int, int]], 
         acc[start : start + length] += x
     want = np.clip(acc[a : a + n], -32768, 32767).astype(np.int16)
     np.testing.assert_array_equal(s.render(a, a + n), want)
+
+
+@pytest.mark.parametrize("src_codec", ["PCMU", "L16"])
+def test_alaw_gaps_are_digital_silence_however_the_stream_is_cut(src_codec: str) -> None:
+    """A-law codes 0 as +8; where nothing plays (no clip, no bridge) a PCMA stream reads
+    0 whether its cut was re-coded (a bridge from a leg of another codec) or copied (its
+    own clips only). Inside a bridge the other leg's silence is carried and coded, as in
+    a sum."""
+    rng = np.random.default_rng(3)
+    src = Stream()
+    src.codec = src_codec
+    src.add(100, (rng.standard_normal(300) * 3000).astype(np.int16))
+    dst = Stream()
+    dst.codec = "PCMA"
+    dst.link(0, 400, src)  # a bridge from the other leg over [0, 400)
+    dst.add(500, (rng.standard_normal(100) * 3000).astype(np.int16))
+    whole = dst.render(0, 1000)
+    assert not whole[400:500].any() and not whole[600:].any()
+    assert np.array_equal(np.concatenate([dst.render(0, 450), dst.render(450, 1000)]), whole)
+    assert np.array_equal(dst.render(450, 1000), whole[450:])

@@ -215,7 +215,7 @@ class Stream:
             for off, m, lo, src in links:
                 src.render_into(out[off : off + m], lo)
             if spans and not all(src.codec == self.codec for _, _, src in self.links):  # links carry coded audio
-                out[:] = self._code(out, False)
+                out[:] = self._idle_silent(self._code(out, False), spans)
             return
         out[:] = self._mixed(a, n, clips + [(off, src.render(lo, lo + m)) for off, m, lo, src in links])
 
@@ -242,11 +242,16 @@ class Stream:
         acc = np.zeros(n, dtype=np.int32)
         for off, p in parts:
             acc[off : off + p.shape[0]] += p
-        out = self._code(to_int16(acc), False)
-        if self.codec == "PCMA":  # A-law codes 0 as +8: keep digital silence where nothing plays
-            idle = np.ones(n, dtype=bool)
-            for off, p in parts:
-                idle[off : off + p.shape[0]] = False
+        return self._idle_silent(self._code(to_int16(acc), False), [(off, p.shape[0]) for off, p in parts])
+
+    def _idle_silent(self, out: np.ndarray, spans: list[tuple[int, int]]) -> np.ndarray:
+        """``out`` (coded) with digital silence where no ``(offset, length)`` span plays:
+        A-law codes 0 as +8, and a gap must read the same whether its cut was coded
+        (a sum, a link of another codec) or copied."""
+        if self.codec == "PCMA":
+            idle = np.ones(out.shape[0], dtype=bool)
+            for off, m in spans:
+                idle[off : off + m] = False
             out[idle] = 0
         return out
 
