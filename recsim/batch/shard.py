@@ -21,7 +21,6 @@ and a failing shard deletes the objects it put.
 
 from __future__ import annotations
 
-import gc
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,6 +34,7 @@ from recsim.outputs.writer import encode_event, encode_row, encode_transcription
 from recsim.rest_steps import simulation
 from recsim.scenario import Scenario
 from recsim.sim.callbacks import MemorySink
+from recsim.sim.simulation import quiet_gc
 
 __all__ = ["ShardOutput", "load_shard", "run_shard", "shard_name"]
 
@@ -112,16 +112,8 @@ def run_shard(scenario: Scenario, shard: Shard, output: ShardOutput, shard_id: i
     OutputError
         The target cannot be written.
     """
-    frozen_here = gc.get_freeze_count() == 0
-    if frozen_here:  # what the worker holds stays out of the collector's sight
-        gc.freeze()
-    try:
-        done = _write_shard(scenario, shard, output, shard_id, fingerprint)
-        gc.collect()  # the shard's call cycles, now: RSS stays flat over a worker's shards
-        return done
-    finally:
-        if frozen_here:
-            gc.unfreeze()
+    with quiet_gc(collect=True):  # the shard's call cycles freed at its end: RSS flat over a worker's shards
+        return _write_shard(scenario, shard, output, shard_id, fingerprint)
 
 
 def _write_shard(scenario: Scenario, shard: Shard, output: ShardOutput, shard_id: int,

@@ -43,8 +43,13 @@ __all__ = ["GC_GEN0_THRESHOLD", "MAX_DOCUMENT_REQUESTS", "Simulation", "quiet_gc
 GC_GEN0_THRESHOLD = 10_000
 
 
+#: How many :func:`quiet_gc` blocks this process is inside (only the outermost asks
+#: the collector how much is frozen: :func:`gc.get_freeze_count` walks every frozen object).
+_DEPTH = 0
+
+
 @contextmanager
-def quiet_gc() -> Iterator[None]:
+def quiet_gc(*, collect: bool = False) -> Iterator[None]:
     """Python's cyclic garbage collector set for a run of many calls, restored after.
 
     Everything alive on entry (imports, the scenario, the talker bank) is moved out of
@@ -52,26 +57,39 @@ def quiet_gc() -> Iterator[None]:
     :data:`GC_GEN0_THRESHOLD` allocations instead of 700: a shard of 200 traffic calls
     spent a quarter of its CPU in collections that found almost nothing. Nothing computed
     changes; objects are freed as before (reference counts), cycles a little later.
-    A host that froze objects itself (a batch worker that froze what it inherited, or an
-    enclosing ``quiet_gc``) keeps its freeze: this one then freezes nothing more and
-    unfreezes nothing (what it would add, a shard's scenario, could never be collected
-    while frozen), and only raises the threshold.
+    A host that froze objects itself, or an enclosing ``quiet_gc``, keeps its freeze:
+    this one then freezes nothing more and unfreezes nothing (what it would add, a
+    shard's scenario, could never be collected while frozen), and only raises the
+    threshold.
+
+    Parameters
+    ----------
+    collect : bool
+        When this block froze: collect once at its end, while what was alive on entry is
+        still frozen, so the collection visits only what the block made (a batch
+        shard's calls: their cycles freed at once, so a worker's memory stays flat over
+        its shards; a collection of everything would scan ~170,000 long-lived objects).
 
     Yields
     ------
     None
-        While the calls run (:meth:`Simulation.run`).
+        While the calls run (:meth:`Simulation.run`, a batch shard).
     """
+    global _DEPTH
     old = gc.get_threshold()
-    mine = gc.get_freeze_count() == 0
+    mine = _DEPTH == 0 and gc.get_freeze_count() == 0
     if mine:
         gc.freeze()
+    _DEPTH += 1
     gc.set_threshold(max(GC_GEN0_THRESHOLD, old[0]), old[1], old[2])
     try:
         yield
     finally:
+        _DEPTH -= 1
         gc.set_threshold(*old)
         if mine:
+            if collect:
+                gc.collect()
             gc.unfreeze()
 
 
