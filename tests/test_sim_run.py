@@ -49,6 +49,30 @@ def test_quiet_gc_nested_leaves_the_outer_freeze() -> None:
     assert gc.get_freeze_count() == 0
 
 
+def test_quiet_gc_collect_frees_the_blocks_cycles_and_asks_the_freeze_count_once(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """``collect=True`` frees a reference cycle made inside the block when it ends;
+    nested blocks never walk the frozen objects again (gc.get_freeze_count)."""
+    import weakref
+
+    class Node:
+        pass
+
+    asked = []
+    real = gc.get_freeze_count
+    monkeypatch.setattr(gc, "get_freeze_count", lambda: asked.append(1) or real())
+    with quiet_gc(collect=True):
+        with quiet_gc(), quiet_gc():
+            a, b = Node(), Node()
+            a.other, b.other = b, a  # type: ignore[attr-defined]
+            ref = weakref.ref(a)
+            del a, b
+        assert ref() is not None  # a cycle: reference counts alone do not free it
+    assert ref() is None
+    assert len(asked) == 1
+    assert gc.get_freeze_count() == 0
+
+
 def test_quiet_gc_restores_after_an_error() -> None:
     """An exception inside leaves the collector as it was before."""
     before = gc.get_threshold()
