@@ -140,6 +140,8 @@ def test_ten_thousand_recordings_paginate(browser: Any, tmp_path: Path, runs: di
     page.fill("#filter", f"CA{9876:032x}")
     assert _rows(page) == [f"RE{9876:032x}"]
     page.locator("#table tbody tr").first.click()
+    # the events of the clicked call are parsed and drawn after the click returns
+    page.wait_for_function(f"document.querySelectorAll('#events tbody tr').length >= {len(ev)}", timeout=15_000)
     assert page.locator("#events tbody tr").count() == len(ev)
     assert errors == []
     page.close()
