@@ -69,6 +69,8 @@ def test_console_follows_the_clock_and_plays_the_recording(server: tuple[Any, st
     status = page.locator("#table tbody tr td:nth-child(4)")
     assert status.all_inner_texts() == [backend.fetch_recording(ACCOUNT, sid)["status"]] != ["completed"]
     page.locator("#table tbody tr").first.click()
+    page.wait_for_function("document.querySelectorAll('#timeline rect.span').length > 0 && "
+                           "document.querySelectorAll('#calls-table tbody tr').length > 0", timeout=15_000)
     live = [(float(s.get_attribute("data-t0")), float(s.get_attribute("data-t1")))
             for s in page.locator("#timeline rect.span").all()]
     assert live == [(2.0, 10.0)]  # captured so far: from the answer to the simulated now
