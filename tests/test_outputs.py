@@ -142,14 +142,23 @@ def test_recording_outputs_is_what_a_run_writes(default_run: Path) -> None:
         assert media == {fmt: (default_run / "media" / f"{sid}.{fmt}").read_bytes() for fmt in ("wav", "mp3")}
 
 
-def test_the_shard_merge_is_a_stable_k_way_merge_of_sorted_streams() -> None:
-    """Merging shards sorted by key gives the order of one stable sort of them all."""
-    from recsim.batch.merge import merge_sorted
+def test_the_shard_merge_is_a_stable_k_way_merge_of_sorted_streams(tmp_path: Path) -> None:
+    """Merging framed shard streams sorted by key gives the order of one stable sort of
+    them all (ties keep shard order), each item's bytes as its shard wrote them."""
+    from recsim.batch.frames import frame
+    from recsim.batch.merge import merge_streams
+    from recsim.batch.shard import shard_name
+    from recsim.outputs import FolderTarget
 
-    streams = [[{"key": [t, c, 0], "s": s} for t, c in sorted(keys)]
+    target = FolderTarget(tmp_path)
+    (tmp_path / ".shards").mkdir()
+    streams = [[([t, c, 0], f"shard {s} item {t} {c}\nline two".encode()) for t, c in sorted(keys)]
                for s, keys in enumerate([[(0.5, 3), (2.0, 1)], [(0.5, 3), (1.0, 2)], [], [(3.0, 0)]])]
-    expected = sorted((x for s in streams for x in s), key=lambda x: x["key"])
-    assert merge_sorted(streams) == expected
+    for k, items in enumerate(streams):
+        target.write(shard_name(k, "recordings.frames"), b"".join(frame(key, [data]) for key, data in items))
+    expected = sorted((x for items in streams for x in items), key=lambda x: x[0])
+    got = [(head["key"], parts[0]) for head, parts in merge_streams(target, len(streams), "recordings.frames")]
+    assert got == expected
 
 
 def test_a_folder_target_writes_whole_files(tmp_path: Path) -> None:

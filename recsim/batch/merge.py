@@ -28,7 +28,7 @@ from recsim.outputs import Target
 from recsim.outputs.columns import merge_parquet
 from recsim.outputs.writer import EncodedRow, write_encoded
 
-__all__ = ["BatchResult", "Tally", "merge", "merge_sorted", "merge_streams"]
+__all__ = ["BatchResult", "Tally", "merge", "merge_streams"]
 
 
 @dataclass
@@ -52,12 +52,6 @@ class BatchResult:
         d = dict(self.__dict__)
         d["out_dir"] = str(self.out_dir)
         return d
-
-
-def merge_sorted(streams: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
-    """One canonically ordered list from per-shard lists, each sorted by ``key``
-    (a k-way merge; ties keep shard order, as a stable sort of all would)."""
-    return list(heapq.merge(*streams, key=lambda item: item["key"]))
 
 
 def _keys(target: Target, name: str, k: int) -> Iterator[tuple[list[float], int, int, dict[str, Any]]]:

@@ -30,7 +30,6 @@ from recsim.outputs.rows import (
     recording_json,
     recording_row,
     transcription_json,
-    with_callbacks,
 )
 from recsim.outputs.target import PART_SUFFIX, FolderTarget, Target, atomic_write, is_url
 from recsim.outputs.writer import RecordingWriter, media_name, recording_outputs, write_run_files
@@ -56,6 +55,5 @@ __all__ = [
     "recording_row",
     "transcription_json",
     "validate_formats",
-    "with_callbacks",
     "write_run_files",
 ]

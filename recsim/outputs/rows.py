@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from recsim.sim.transcribe import Transcription
 
 __all__ = ["Rows", "canonical_keys", "finish_rows", "recording_json", "recording_row",
-           "transcription_json", "with_callbacks"]
+           "transcription_json"]
 
 #: (rows, events as ``{"key", "event"}``, transcriptions as ``{"key", "transcription"}``).
 Rows = tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]
@@ -197,12 +197,6 @@ def canonical_keys(sim: Simulation, events: list[Event]) -> tuple[list[list[floa
         seq[ci] = seq.get(ci, 0) + 1
     rec_keys = {sid: [r.start, index_of.get(r.leg.sid, -1), order.get(sid, 0)] for sid, r in sim.recordings.items()}
     return event_keys, rec_keys
-
-
-def with_callbacks(tl: dict[str, Any], events: list[Event]) -> dict[str, Any]:
-    """A timeline with the times (s) and RecordingStatus of its recording's status
-    callbacks, as ``callbacks: [[time s, status], ...]``."""
-    return {**tl, "callbacks": _callbacks(events).get(tl["sid"], [])}
 
 
 def _callbacks(events: list[Event]) -> dict[str | None, list[list[Any]]]:
