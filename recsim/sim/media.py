@@ -165,6 +165,9 @@ class Stream:
         self.floor: Floor | None = None
         self._starts: list[int] | None = []  # clip starts while clips come in time order
         self._longest = 0
+        #: The words of its own clips flattened by :mod:`recsim.sim.words`, with the
+        #: number of clips they cover (clips are only appended).
+        self.flat_words: tuple[int, tuple[np.ndarray, ...]] | None = None
 
     def add(self, start: int, samples: np.ndarray, words: Sequence[Word] = ()) -> None:
         """Place ``samples`` ((n,) int16) from sample ``start`` on (mixed with others),

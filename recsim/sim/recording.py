@@ -140,6 +140,9 @@ class Recording:
         self.beep = False  # <Record> played a beep before capture
         self.transcribe = False  # <Record transcribe="true">
         self.transcribe_callback: str | None = None
+        #: ``(assembly, channels)``: its captured words kept by :mod:`recsim.sim.words`
+        #: between the two reads of a transcribed recording (rows, transcription).
+        self.kept_words: tuple[Assembly, list] | None = None
 
     @property
     def active(self) -> bool:

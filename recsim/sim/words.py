@@ -25,7 +25,7 @@ from recsim.audio import SAMPLE_RATE
 from recsim.scenario.words import ClipWords, Word
 from recsim.sim._capture import capture_window
 from recsim.sim.media import Stream
-from recsim.sim.recording import Assembly, Recording
+from recsim.sim.recording import Recording
 from recsim.values import SegmentKind, Status, Track
 
 __all__ = ["Arrays", "captured_arrays", "captured_words", "recording_arrays", "recording_texts", "recording_words",
@@ -37,11 +37,6 @@ Flat = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 #: Parallel arrays of a clip's words as Word objects (a file's, a ``<Say>``'s: one tuple
 #: shared by every clip of it), made once per tuple: ``id -> (the words, arrays)``.
 _ARRAYS: dict[int, tuple[Sequence[Word], ClipWords]] = {}
-#: The words of a stream's own clips, flattened (:func:`_flat`): ``id -> (stream, clips, arrays)``.
-_FLAT: dict[int, tuple[Stream, int, Flat]] = {}
-#: Channels of a recording read by two consumers (``words.jsonl`` and its transcription),
-#: computed once: ``id -> (recording, assembly, channels)``.
-_KEPT: dict[int, tuple[Recording, Assembly, list[tuple[list[str], list[float], list[float]]]]] = {}
 
 #: One channel's captured words: texts, starts and ends (recording s), parallel lists.
 Arrays = tuple[list[str], list[float], list[float]]
@@ -66,9 +61,9 @@ def _flat(stream: Stream) -> Flat:
     """The words of ``stream``'s own clips, clip after clip (:data:`Flat`); made once per
     stream and number of clips (clips are only ever appended)."""
     n = len(stream.words)
-    hit = _FLAT.get(id(stream))
-    if hit is not None and hit[0] is stream and hit[1] == n:
-        return hit[2]
+    hit = stream.flat_words
+    if hit is not None and hit[0] == n:
+        return hit[1]  # type: ignore[return-value]
     if n == 1:
         first, words = stream.words[0]
         c = _clip_arrays(words)
@@ -78,9 +73,7 @@ def _flat(stream: Stream) -> Flat:
         base = np.array([first / SAMPLE_RATE for first, _ in stream.words]).repeat([len(c) for c in clips])
         flat = (np.concatenate([c.texts for c in clips]), np.concatenate([c.starts for c in clips]),
                 np.concatenate([c.ends for c in clips]), base)
-    if len(_FLAT) >= 1024:
-        _FLAT.clear()
-    _FLAT[id(stream)] = (stream, n, flat)
+    stream.flat_words = (n, flat)
     return flat
 
 
@@ -228,14 +221,12 @@ def recording_arrays(rec: Recording) -> list[Arrays]:
     ``words.jsonl`` rows, its transcription): computed on the first read and handed to
     the second (shared lists: callers do not change them).
     """
-    hit = _KEPT.pop(id(rec), None)
-    if hit is not None and hit[0] is rec and hit[1] is rec.assembly:
-        return hit[2]
+    hit, rec.kept_words = rec.kept_words, None
+    if hit is not None and hit[0] is rec.assembly:
+        return hit[1]
     channels = _channels(rec)
     if rec.transcribe and rec.status == Status.COMPLETED and rec.assembly is not None:
-        if len(_KEPT) >= 1024:  # many read once only (outside the transcription window, an acoustic engine)
-            _KEPT.clear()  # (a later read computes again; no iteration a concurrent run could upset)
-        _KEPT[id(rec)] = (rec, rec.assembly, channels)
+        rec.kept_words = (rec.assembly, channels)  # for the second read, which drops it
     return channels
 
 
