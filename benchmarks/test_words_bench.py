@@ -1,28 +1,33 @@
 """Issue 15: what words with times and the ``reference`` engine cost the 1,000-call run.
 
 The 1,000 one-minute calls of ``benchmarks/test_sim_bench.py`` (mix.py), with the
-voicemail ``<Record>`` transcribing (``transcribe="true"``), in two variants alternated
+voicemail ``<Record>`` transcribing (``transcribe="true"``), in three variants alternated
 round by round in the same process:
 
 - ``baseline``: no words anywhere (the sources of words patched to return none, as before
   issue 15) and a null acoustic engine (returns "" without reading the samples), so the
-  transcription resources and callbacks cost the same in both;
-- ``reference``: words on every source, the ``reference`` engine, and ``words.jsonl``
-  (written by the run's writer, :func:`recsim.outputs.words.word_rows` of every recording;
-  in the baseline it is empty).
+  transcription resources and callbacks cost the same in all;
+- ``reference``: words on every source and the ``reference`` engine, default metadata
+  (``json``: words are captured for the transcriptions only);
+- ``words``: as ``reference``, plus ``metadata=("json", "words")``: every recording's
+  words captured (:func:`recsim.outputs.words.word_rows`) and written to ``words.jsonl``.
 
 Goal: reference / baseline < 1.05 (min wall time of each; the CPU time of the process
-is reported too, less disturbed by other work on the machine). One more reference run,
-not timed as a whole, measures the words path itself: the process time spent inside
-placing words (``clip_words``, ``say_words``, ``media_words``), capture and rows
-(``word_rows``), encoding (``words_jsonl``) and the engine (``Transcriber.text``),
-reported beside the baseline's fastest CPU time (``words_path_share``). The numbers go
-into ``extra_info`` (``--benchmark-json=PATH``) and benchmarks/README.md, "Issue 15".
+is reported too, less disturbed by other work on the machine, and the median of the
+rounds' paired CPU ratios, the order of the variants flipping every round); words /
+baseline is the
+price of the optional ``words.jsonl``. One more ``words`` run, not timed as a whole,
+measures the words path itself: the process time spent inside placing words
+(``clip_words``, ``say_words``, ``media_words``), capture and rows (``word_rows``),
+encoding (``words_jsonl``) and the engine (``Transcriber.text``), reported beside the
+baseline's fastest CPU time (``words_path_share``). The numbers go into ``extra_info``
+(``--benchmark-json=PATH``) and benchmarks/README.md, "Issue 15".
 """
 
 from __future__ import annotations
 
 import shutil
+import statistics
 import time
 from pathlib import Path
 from typing import Any
@@ -38,7 +43,7 @@ from recsim import run
 from recsim.sim.transcribe import Transcriber
 
 N_CALLS = 1000
-ROUNDS = 4
+ROUNDS = 6
 
 
 class Null:
@@ -67,11 +72,12 @@ def _once(sc: Any, out: Path, variant: str, monkeypatch: pytest.MonkeyPatch) -> 
             m.setattr(interpreter, "say_words", lambda *a, **k: ())
             m.setattr(interpreter, "media_words", lambda *a, **k: ())
             engine = Null()
+        meta = ("json", "words") if variant == "words" else ("json",)
         t, c = time.perf_counter(), time.process_time()
         res = run(sc, out_dir=out, formats=("wav",), keep_samples=False, transcription_engine=engine,
-                  overwrite=True)
+                  overwrite=True, metadata=meta)
         wall, cpu = time.perf_counter() - t, time.process_time() - c
-    lines = (out / "words.jsonl").read_bytes().count(b"\n")
+    lines = (out / "words.jsonl").read_bytes().count(b"\n") if variant == "words" else 0
     shutil.rmtree(out)  # about 1.2 GB of WAV a run
     return wall, cpu, len(res.transcriptions), lines
 
@@ -97,7 +103,8 @@ def _words_path_cpu(sc: Any, out: Path, monkeypatch: pytest.MonkeyPatch) -> dict
                                    (interpreter, "media_words", "place"), (rows, "word_rows", "capture_rows"),
                                    (writer, "words_jsonl", "encode"), (Transcriber, "text", "engine")]:
             timed(owner, name, label, m)
-        run(sc, out_dir=out, formats=("wav",), keep_samples=False, transcription_engine="reference", overwrite=True)
+        run(sc, out_dir=out, formats=("wav",), keep_samples=False, transcription_engine="reference", overwrite=True,
+            metadata=("json", "words"))
     shutil.rmtree(out)
     return spent
 
@@ -106,14 +113,15 @@ def _words_path_cpu(sc: Any, out: Path, monkeypatch: pytest.MonkeyPatch) -> dict
 def test_reference_engine_cost_on_1000_calls(benchmark: Any, tmp_path: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     sc = _scenario()
-    walls: dict[str, list[float]] = {"baseline": [], "reference": []}
-    cpus: dict[str, list[float]] = {"baseline": [], "reference": []}
+    variants = ("baseline", "reference", "words")
+    walls: dict[str, list[float]] = {v: [] for v in variants}
+    cpus: dict[str, list[float]] = {v: [] for v in variants}
     counts: dict[str, Any] = {}
 
     def rounds() -> None:
-        _once(sc, tmp_path / "warm", "reference", monkeypatch)
-        for _ in range(ROUNDS):
-            for variant in ("baseline", "reference"):
+        _once(sc, tmp_path / "warm", "words", monkeypatch)
+        for i in range(ROUNDS):  # the order flips every round: a machine slowing down favours no variant
+            for variant in variants if i % 2 == 0 else variants[::-1]:
                 wall, cpu, n_tr, n_words = _once(sc, tmp_path / variant, variant, monkeypatch)
                 walls[variant].append(wall)
                 cpus[variant].append(cpu)
@@ -121,14 +129,18 @@ def test_reference_engine_cost_on_1000_calls(benchmark: Any, tmp_path: Path,
 
     benchmark.pedantic(rounds, rounds=1, iterations=1)
     path = _words_path_cpu(sc, tmp_path / "path", monkeypatch)
-    summary = {"calls": N_CALLS, "baseline_wall_s": walls["baseline"], "reference_wall_s": walls["reference"],
-               "baseline_cpu_s": cpus["baseline"], "reference_cpu_s": cpus["reference"],
-               "ratio_wall_min": min(walls["reference"]) / min(walls["baseline"]),
-               "ratio_cpu_min": min(cpus["reference"]) / min(cpus["baseline"]),
-               "transcriptions": counts["reference"][0], "words_jsonl_rows": counts["reference"][1],
-               "words_path_cpu_s": path, "words_path_share": sum(path.values()) / min(cpus["baseline"])}
+    summary: dict[str, Any] = {"calls": N_CALLS}
+    for v in variants:
+        summary.update({f"{v}_wall_s": walls[v], f"{v}_cpu_s": cpus[v]})
+    for v in ("reference", "words"):
+        summary.update({f"{v}_ratio_wall_min": min(walls[v]) / min(walls["baseline"]),
+                        f"{v}_ratio_cpu_min": min(cpus[v]) / min(cpus["baseline"]),
+                        f"{v}_ratio_cpu_paired_median": statistics.median(
+                            a / b for a, b in zip(cpus[v], cpus["baseline"], strict=True))})
+    summary.update({"transcriptions": counts["reference"][0], "words_jsonl_rows": counts["words"][1],
+                    "words_path_cpu_s": path, "words_path_share": sum(path.values()) / min(cpus["baseline"])})
     benchmark.extra_info.update(summary)
     print(summary)
-    assert counts["reference"][0] == counts["baseline"][0] > 0
-    assert counts["reference"][1] > 0
+    assert counts["reference"][0] == counts["baseline"][0] == counts["words"][0] > 0
+    assert counts["words"][1] > 0
     assert set(path) == {"place", "capture_rows", "encode", "engine"}

@@ -143,7 +143,7 @@ def identity_of(scenario: Scenario, formats: tuple[str, ...], plan: Any = "singl
         Media formats, as validated by :func:`recsim.outputs.validate_formats`.
     plan : str or dict
         ``"single"`` for one simulation, ``{"shard_calls": n}`` for a batch.
-    metadata : tuple of {"json", "parquet"}
+    metadata : tuple of {"json", "parquet", "words"}
         The metadata files; recorded in the identity only when not just ``json`` (so
         the manifests of JSON runs are those recsim always wrote).
 

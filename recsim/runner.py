@@ -18,7 +18,7 @@ Outputs of a run with ``out_dir`` (README "Outputs"):
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from recsim import runfolder
-from recsim.outputs import RecordingWriter, Rows, Target, is_url, validate_formats, write_run_files
+from recsim.outputs import RecordingWriter, Rows, Target, is_url, validate_formats, validate_metadata, write_run_files
 from recsim.rest_steps import simulation
 from recsim.scenario import Scenario
 from recsim.sim.callbacks import Event, MemorySink
@@ -35,6 +35,8 @@ from recsim.sim.simulation import Simulation
 __all__ = ["RecordingResult", "RunResult", "run"]
 
 _T = TypeVar("_T")
+#: The metadata file sets a single run writes (Parquet: :func:`recsim.batch.run_batch`).
+RUN_METADATA = ("json", "words")
 
 
 @dataclass
@@ -67,8 +69,9 @@ class RecordingResult:
         The Recording resource JSON.
     accounting : dict
         Sample counts (span, skipped, no_media, trimmed, samples).
-    words : list of dict
-        The words it captured (``words.jsonl`` rows, :mod:`recsim.outputs.words`).
+    words : list of dict or None
+        The words it captured (``words.jsonl`` rows, :mod:`recsim.outputs.words`); None
+        when the run captured none (``metadata`` without ``words``).
     """
 
     sid: str
@@ -86,7 +89,7 @@ class RecordingResult:
     samples: np.ndarray | None
     resource: dict[str, Any]
     accounting: dict[str, int]
-    words: list[dict[str, Any]] = field(default_factory=list)
+    words: list[dict[str, Any]] | None = None
 
 
 @dataclass
@@ -120,8 +123,14 @@ class RunResult:
         ------
         KeyError
             No such recording.
+        ValueError
+            The run captured no words (run with ``metadata=("json", "words")``).
         """
-        return self.recording(recording_sid).words
+        words = self.recording(recording_sid).words
+        if words is None:
+            raise ValueError(f"recording {recording_sid}: this run captured no words; run with "
+                             f"metadata=(\"json\", \"words\") (recsim run --metadata json,words)")
+        return words
 
     def of_call(self, index: int) -> list[RecordingResult]:
         """Recordings of scenario call ``index``, in creation order."""
@@ -138,7 +147,8 @@ class RunResult:
 
 def run(scenario: Scenario, *, out_dir: str | Path | None = None, formats: Iterable[str] = ("wav",),
         keep_samples: bool = True, progress: Callable[[int, int], None] | None = None,
-        transcription_engine: Any = None, overwrite: bool = False) -> RunResult:
+        transcription_engine: Any = None, overwrite: bool = False,
+        metadata: Iterable[str] = ("json",)) -> RunResult:
     """Simulate every call of ``scenario`` and return (and optionally write) the outputs.
 
     Parameters
@@ -146,23 +156,24 @@ def run(scenario: Scenario, *, out_dir: str | Path | None = None, formats: Itera
     scenario : Scenario
         From :func:`recsim.load_scenario` or :func:`recsim.scenario_from_dict`.
     out_dir : str or Path, optional
-        A local folder or an fsspec URL (``s3://bucket/prefix``, ``recsim[s3]``).
-        Write recordings.json, events.jsonl, timelines.jsonl, transcriptions.json and
-        media/ there. The folder must be new, empty, or hold this same run
-        (:mod:`recsim.runfolder`); everything is staged and moved into place only when
-        the run succeeded, so a failed run leaves the folder as it was.
+        A local folder or an fsspec URL (``s3://bucket/prefix``, ``recsim[s3]``) for the
+        ``metadata`` files and media/: new, empty, or holding this same run
+        (:mod:`recsim.runfolder`); staged and moved into place only when the run
+        succeeded, so a failed run leaves the folder as it was.
     formats : iterable of {"wav", "mp3"}
         Media formats to write (WAV 128 kbps per channel, MP3 32 kbps CBR).
     keep_samples : bool
         Keep each recording's samples in the result (memory grows with the run).
     progress : callable, optional
-        Called as ``progress(calls_ended, calls_total)`` every simulated minute.
+        ``progress(calls_ended, calls_total)`` every simulated minute.
     transcription_engine : str or object, optional
-        Overrides the scenario's engine for ``<Record transcribe="true">``: a name, or
-        any object with ``transcribe(samples) -> str`` (recsim.transcription).
+        The engine of ``<Record transcribe>``: a name or a ``transcribe(samples) -> str``.
     overwrite : bool
         Replace the outputs of another run in ``out_dir`` (only files recsim wrote); they
         are removed only when the new run succeeded (staged beside them until then).
+    metadata : iterable of {"json", "words"}
+        ``json``: recordings.json, events.jsonl, timelines.jsonl, transcriptions.json;
+        ``words``: every recording's words (words.jsonl, :meth:`RunResult.words`).
 
     Returns
     -------
@@ -171,40 +182,41 @@ def run(scenario: Scenario, *, out_dir: str | Path | None = None, formats: Itera
     Raises
     ------
     ScenarioError
-        Invalid formats, TwiML or audio of the scenario (before anything is written).
+        Invalid formats, metadata, TwiML or audio (before anything is written).
     OutputError
-        ``out_dir`` holds another run (without ``overwrite``) or files recsim did not
-        write, is a file, or cannot be written.
+        ``out_dir`` holds another run or foreign files, is a file, or is not writable.
     SimulationError
         A call flow that cannot continue; ``out_dir`` is left as it was.
     """
     fmts = validate_formats(formats)
+    meta = validate_metadata(metadata, RUN_METADATA)
     sink = MemorySink()
     sim = simulation(scenario, sink=sink)
     sim.transcription_engine = transcription_engine
 
-    job = partial(_outputs, sim, scenario, sink, fmts, keep_samples, progress)
+    job = partial(_outputs, sim, scenario, sink, fmts, keep_samples, progress, meta)
     out = None
     if out_dir is None:
         writer, (rows, _, transcriptions) = job(None)
     else:
-        out, (writer, (rows, _, transcriptions)) = _in_folder(out_dir, runfolder.identity_of(scenario, fmts),
-                                                              overwrite, job)
+        out, (writer, (rows, _, transcriptions)) = _in_folder(
+            out_dir, runfolder.identity_of(scenario, fmts, metadata=meta), overwrite, job)
     return RunResult(recordings=[_result(r, writer.samples.get(r["sid"])) for r in rows], events=sink.events,
                      out_dir=out, account_sid=sim.account_sid,
                      transcriptions=[t["transcription"] for t in transcriptions])
 
 
 def _outputs(sim: Simulation, scenario: Scenario, sink: MemorySink, fmts: tuple[str, ...], keep_samples: bool,
-             progress: Callable[[int, int], None] | None, stage: Target | None) -> tuple[RecordingWriter, Rows]:
-    """Simulate, writing media into ``stage/media`` and the run files into ``stage``
-    (nothing when None); returns the writer (samples) and the sorted rows."""
+             progress: Callable[[int, int], None] | None, meta: tuple[str, ...],
+             stage: Target | None) -> tuple[RecordingWriter, Rows]:
+    """Simulate, writing media into ``stage/media`` and the run files of ``meta`` into
+    ``stage`` (nothing when None); returns the writer (samples) and the sorted rows."""
     writer = RecordingWriter(sim, fmts, stage.child("media") if stage is not None else None,
-                             keep_samples=keep_samples)
+                             keep_samples=keep_samples, words="words" in meta)
     _simulate(sim, scenario, progress)
     rows = writer.finish(sink.events)
     if stage is not None:
-        write_run_files(stage, *rows)
+        write_run_files(stage, *rows, json_files="json" in meta, words="words" in meta)
     return writer, rows
 
 
@@ -237,4 +249,4 @@ def _result(row: dict[str, Any], samples: np.ndarray | None) -> RecordingResult:
         status=row["status"], track=row["track"], channels=row["channels"], duration=row["duration"],
         duration_s=row["duration_s"], untrimmed_s=row["untrimmed_s"], start_time=row["start"],
         error_code=row["error_code"], samples=samples, resource=row["resource"], accounting=row["accounting"],
-        words=row.get("words", []))
+        words=row.get("words"))

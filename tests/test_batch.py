@@ -143,15 +143,19 @@ def test_memory_does_not_grow_with_the_batch(tmp_path: Path) -> None:
     assert peaks[1] - peaks[0] < 60, peaks
 
 
-def test_run_and_batch_give_the_same_outputs(tmp_path: Path) -> None:
+@pytest.mark.parametrize("metadata", [("json",), ("json", "words")])
+def test_run_and_batch_give_the_same_outputs(tmp_path: Path, metadata: tuple[str, ...]) -> None:
     """`recsim run` (one simulation) and a batch in shards write the same
-    recordings.json, events.jsonl, timelines.jsonl and media for listed calls."""
+    recordings.json, events.jsonl, timelines.jsonl, media and (asked for) words.jsonl."""
     from recsim import run
 
     sc = _traffic(12)
-    run(sc, out_dir=tmp_path / "run")
-    run_batch(sc, tmp_path / "batch", workers=2, shard_calls=4)
+    run(sc, out_dir=tmp_path / "run", metadata=metadata)
+    run_batch(sc, tmp_path / "batch", workers=2, shard_calls=4, metadata=metadata)
     assert _digest(tmp_path / "run") == _digest(tmp_path / "batch")
+    assert (tmp_path / "batch" / "words.jsonl").exists() == ("words" in metadata)
+    if "words" in metadata:
+        assert (tmp_path / "batch" / "words.jsonl").stat().st_size > 10_000
 
 
 def test_traffic_run_in_one_simulation_equals_the_lazy_batch(tmp_path: Path) -> None:

@@ -8,11 +8,13 @@ import signal
 import subprocess
 import sys
 import time
+import tomllib
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+import recsim
 from recsim.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -368,7 +370,8 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as e:
         main(["--version"])
     assert e.value.code == 0
-    assert capsys.readouterr().out.strip() == "recsim 0.1.0"
+    assert capsys.readouterr().out.strip() == f"recsim {recsim.__version__}"
+    assert recsim.__version__ == tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())["project"]["version"]
 
 
 def test_run_help_lists_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:

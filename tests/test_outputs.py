@@ -85,7 +85,7 @@ def test_same_seed_same_bytes(tmp_path: Path) -> None:
     run(sc, out_dir=b, formats=("wav", "mp3"))
     files_a = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
     files_b = sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
-    assert files_a == files_b and len(files_a) == 4 + 8 + 1  # metadata (with words.jsonl), media, the manifest
+    assert files_a == files_b and len(files_a) == 3 + 8 + 1  # metadata (no words.jsonl unless asked), media, manifest
     for rel in files_a:
         assert (a / rel).read_bytes() == (b / rel).read_bytes(), rel
 

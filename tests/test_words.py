@@ -191,13 +191,14 @@ def test_payment_example_pause_skip_removes_the_card_number() -> None:
 
 
 def test_words_jsonl_on_disk_is_result_words(tmp_path: Path) -> None:
-    """recsim run writes words.jsonl: one line per captured word, equal to
-    RunResult.words(sid), for a dual <Dial> recording of the conversation fixtures."""
+    """recsim run with metadata words writes words.jsonl: one line per captured word,
+    equal to RunResult.words(sid), for a dual <Dial> recording of the conversation
+    fixtures."""
     twiml = "<Response><Start><Recording trim='do-not-trim'/></Start><Dial><Number>+1700</Number></Dial></Response>"
     sc = build(tmp_path, [{"from": "+1500", "to": "+1600", "twiml": twiml}],
                parties={"+1500": {"audio": str(FIX / "conversation_caller.wav")},
                         "+1700": {"audio": str(FIX / "conversation_agent.wav"), "answer_delay_s": 0}})
-    res = run(sc, out_dir=tmp_path / "out")
+    res = run(sc, out_dir=tmp_path / "out", metadata=("json", "words"))
     (r,) = res.recordings
     lines = [json.loads(x) for x in (tmp_path / "out" / "words.jsonl").read_text().splitlines()]
     caller, agent = (_texts(load_transcript(FIX / f"conversation_{w}.words.json")) for w in ("caller", "agent"))

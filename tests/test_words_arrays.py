@@ -121,8 +121,8 @@ def test_vectorised_capture_equals_the_rule_word_by_word() -> None:
 
 def test_a_transcribed_recordings_channels_are_computed_once_and_shared(tmp_path: Path) -> None:
     """A ``<Record transcribe>`` recording's channels are computed by the first reader
-    (its words.jsonl rows) and handed to the second (its transcription), then forgotten;
-    other recordings are computed on every read."""
+    (its words.jsonl rows: ``share``) and handed to the second (its transcription), then
+    forgotten; a read without ``share`` keeps nothing."""
     fix = ROOT / "fixtures" / "audio"
     doc = {"calls": [{"from": "+1500", "to": "+1600", "twiml": "<Response><Record transcribe='true' "
                       "playBeep='false' maxLength='30'/><Hangup/></Response>"}],
@@ -131,11 +131,12 @@ def test_a_transcribed_recordings_channels_are_computed_once_and_shared(tmp_path
     sim.run()
     rec = next(r for r in sim.recordings.values() if r.status == "completed")
     assert rec.transcribe
-    a, b, c = recording_arrays(rec), recording_arrays(rec), recording_arrays(rec)
-    assert a == b == c and len(a[0][0]) > 10
-    # one read computes and keeps, the next takes the kept lists: of two consecutive
-    # pairs exactly one shares (the run's transcriber may have kept one already)
-    assert (a is b) != (b is c)
+    assert rec.kept_words is None  # the run's transcription read without share: nothing kept
+    a, b, c = recording_arrays(rec), recording_arrays(rec), recording_arrays(rec, share=True)
+    assert a == b == c and len(a[0][0]) > 10 and a is not b and b is not c
+    assert rec.kept_words is not None
+    d = recording_arrays(rec)  # takes the kept lists and forgets them
+    assert d is c and rec.kept_words is None and recording_arrays(rec) is not d
     assert recording_texts(rec) == a[0][0]
 
 

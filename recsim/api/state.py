@@ -220,7 +220,7 @@ class BackendState:
         (:func:`recsim.outputs.recording_outputs`, the one per-recording output of runs,
         batches and the emulator), and the dual original of a mono call recording."""
         a = rec.assembly
-        row, media = recording_outputs(self.sim(account_sid), rec, ("wav",))
+        row, media = recording_outputs(self.sim(account_sid), rec, ("wav",), words=True)
         if "wav" in media and a is not None:
             dual = encode(a.stored, "wav") if a.stored is not None else None
             self.store.write_media(rec.sid, media["wav"], dual, account_sid=account_sid)

@@ -15,6 +15,7 @@ process, N processes and a Dask cluster give byte-identical ``recordings.json``,
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -26,15 +27,11 @@ from recsim.batch.merge import BatchResult, merge
 from recsim.batch.plan import Shard, plan_shards, shard_fingerprint
 from recsim.batch.shard import ShardOutput, load_shard, run_shard, shard_name
 from recsim.errors import ScenarioError
-from recsim.outputs import Target, is_url, validate_formats
+from recsim.outputs import METADATA, Target, is_url, validate_formats, validate_metadata
 from recsim.scenario import Scenario
 from recsim.sim.checks import check_scenario
 
 __all__ = ["METADATA", "BatchResult", "Shard", "ShardOutput", "plan_shards", "run_batch", "run_shard"]
-
-#: Metadata file sets of ``--metadata``.
-METADATA = ("json", "parquet")
-
 
 def run_batch(scenario: Scenario, out_dir: str | Path, *, workers: int = 1, formats: Iterable[str] = ("wav",),
               shard_calls: int = 200, dask_address: str | None = None, dask_client: Any = None,
@@ -62,9 +59,9 @@ def run_batch(scenario: Scenario, out_dir: str | Path, *, workers: int = 1, form
     media : bool
         False (``--media none``): recordings are still assembled (trim and durations need
         the samples) but no media file is written.
-    metadata : iterable of {"json", "parquet"}
-        JSON run files, Parquet (``recordings.parquet``, ``events.parquet``;
-        ``recsim[parquet]``), or both.
+    metadata : iterable of {"json", "parquet", "words"}
+        Any of: JSON run files, Parquet (``recsim[parquet]``), ``words.jsonl`` (only
+        then are words captured): :data:`recsim.outputs.METADATA`.
     storage_options : dict, optional
         Options of the URL's fsspec file system (an S3 ``endpoint_url``, ...).
 
@@ -82,12 +79,12 @@ def run_batch(scenario: Scenario, out_dir: str | Path, *, workers: int = 1, form
         finished shards are kept for resume).
     """
     fmts = validate_formats(formats) if media else ()
-    meta = _metadata(metadata)
+    meta = validate_metadata(metadata)
     _check_counts(workers=workers, shard_calls=shard_calls)
     check_scenario(scenario)  # apps, TwiML, audio, Dial targets, Play URLs, loops: before anything is written
     identity = runfolder.identity_of(scenario, fmts, {"shard_calls": shard_calls}, meta)
-    created, out, output = _claim(out_dir, identity, overwrite, ShardOutput(str(out_dir), fmts, "parquet" in meta,
-                                                                            dict(storage_options or {})))
+    created, out, output = _claim(out_dir, identity, overwrite, ShardOutput(
+        str(out_dir), fmts, "parquet" in meta, dict(storage_options or {}), words="words" in meta))
     manifests, fps, before, todo = _plan(scenario, out, output, shard_calls, identity.fingerprint)
     _undone_on_failure(out, before, created, lambda: execute(
         scenario, todo, len(manifests), workers=workers, dask_address=dask_address, dask_client=dask_client,
@@ -115,19 +112,8 @@ def _claim(out_dir: str | Path, identity: runfolder.RunIdentity, overwrite: bool
     if not same:
         runfolder.write_manifest(out, identity, complete=False)
     if not is_url(out_dir):
-        output = ShardOutput(out.url, output.formats, output.parquet, output.storage_options)
+        output = dataclasses.replace(output, url=out.url)
     return created, out, output
-
-
-def _metadata(metadata: Iterable[str]) -> tuple[str, ...]:
-    """The checked ``--metadata`` set, in the order of :data:`METADATA`."""
-    items = metadata.split(",") if isinstance(metadata, str) else list(metadata)
-    got = {str(m).strip().lower() for m in items if str(m).strip()}
-    bad = sorted(got - set(METADATA))
-    if bad or not got:
-        raise ScenarioError(f"metadata: {', '.join(map(repr, bad)) or 'none given'} not allowed; "
-                            f"allowed: {', '.join(METADATA)}")
-    return tuple(m for m in METADATA if m in got)
 
 
 def _undone_on_failure(out: Target, before: set[str], created: bool, body: Callable[[], None]) -> None:

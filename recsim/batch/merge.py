@@ -139,7 +139,7 @@ def merge(target: Target, manifests: list[dict[str, Any]], skipped: int, metadat
         Each shard's checked manifest (:func:`~recsim.batch.shard.load_shard`), in order.
     skipped : int
         Shards resumed rather than run.
-    metadata : tuple of {"json", "parquet"}
+    metadata : tuple of {"json", "parquet", "words"}
         Which run files to write (``summary.json`` always).
 
     Returns
@@ -154,12 +154,13 @@ def merge(target: Target, manifests: list[dict[str, Any]], skipped: int, metadat
     n = len(manifests)
     _raise_open_files(2 * n)
     tally = Tally()
-    if "json" in metadata:
-        write_encoded(target, tally.count(merge_streams(target, n, "recordings.frames")),
-                      (parts[0] for _, parts in merge_streams(target, n, "events.frames")),
-                      (parts[0] for _, parts in merge_streams(target, n, "transcriptions.frames")))
+    rows = tally.count(merge_streams(target, n, "recordings.frames"))
+    if "json" in metadata or "words" in metadata:
+        write_encoded(target, rows, (parts[0] for _, parts in merge_streams(target, n, "events.frames")),
+                      (parts[0] for _, parts in merge_streams(target, n, "transcriptions.frames")),
+                      json_files="json" in metadata, words="words" in metadata)
     else:
-        for _ in tally.count(merge_streams(target, n, "recordings.frames")):
+        for _ in rows:
             pass
     if "parquet" in metadata:
         for table in ("recordings", "events"):

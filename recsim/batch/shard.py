@@ -57,12 +57,16 @@ class ShardOutput:
         Also write the shard's Parquet files.
     storage_options : dict
         Options of the URL's file system.
+    words : bool
+        Capture each recording's words (their ``words.jsonl`` lines ride in the
+        recordings stream; ``--metadata words``).
     """
 
     url: str
     formats: tuple[str, ...]
     parquet: bool = False
     storage_options: dict[str, Any] = field(default_factory=dict)
+    words: bool = False
 
     def target(self) -> Target:
         """The batch's target (:func:`recsim.outputs.open_target`)."""
@@ -85,12 +89,13 @@ def _streams(rows: list[dict[str, Any]], events: list[dict[str, Any]],
 
 
 def _simulate(scenario: Scenario, shard: Shard, target: Target, media_dir: str,
-              formats: tuple[str, ...]) -> tuple[RecordingWriter, Any, int]:
+              output: ShardOutput) -> tuple[RecordingWriter, Any, int]:
     """Run the shard's calls, media into ``media_dir``; the writer, sorted rows, calls."""
     scenario, calls = shard_calls(scenario, shard)
     sink = MemorySink()
     sim = simulation(scenario, sink=sink, validate_calls=False)
-    writer = RecordingWriter(sim, formats, target.child(media_dir, scratch=target.renames) if formats else None)
+    media = target.child(media_dir, scratch=target.renames) if output.formats else None
+    writer = RecordingWriter(sim, output.formats, media, words=output.words)
     sim.run(calls)
     return writer, writer.finish(sink.events), len(calls)
 
@@ -127,7 +132,7 @@ def _write_shard(scenario: Scenario, shard: Shard, output: ShardOutput, shard_id
         target.makedirs(stage)
     writer: RecordingWriter | None = None
     try:
-        writer, (rows, events, trs), n_calls = _simulate(scenario, shard, target, stage, output.formats)
+        writer, (rows, events, trs), n_calls = _simulate(scenario, shard, target, stage, output)
         if target.renames:
             for name, _ in writer.media_files:
                 target.move(f"{stage}/{name}", f"media/{name}")

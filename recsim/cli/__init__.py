@@ -158,9 +158,10 @@ def _cmd_run(args: argparse.Namespace, console: Console) -> int:
         with Progress(console=console, transient=True) as bar:
             task = bar.add_task("simulating calls", total=len(scenario.calls))
             result = run(scenario, out_dir=out, formats=args.format, keep_samples=False, overwrite=args.overwrite,
-                         progress=lambda done, total: bar.update(task, completed=done))
+                         metadata=args.metadata, progress=lambda done, total: bar.update(task, completed=done))
     else:
-        result = run(scenario, out_dir=out, formats=args.format, keep_samples=False, overwrite=args.overwrite)
+        result = run(scenario, out_dir=out, formats=args.format, keep_samples=False, overwrite=args.overwrite,
+                     metadata=args.metadata)
     elapsed = time.perf_counter() - t
     simulated = sum(r.untrimmed_s for r in result.recordings)
     console.print(f"scenario: {path}")

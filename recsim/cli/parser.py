@@ -10,7 +10,7 @@ from typing import Any, NoReturn
 from recsim._version import __version__
 from recsim.cli.printing import EXIT_INPUT
 from recsim.errors import ScenarioError
-from recsim.outputs import FORMATS, validate_formats
+from recsim.outputs import FORMATS, validate_formats, validate_metadata
 
 __all__ = ["DEFAULT_ACCOUNT", "DESCRIPTION", "EXIT_CODES", "parser"]
 
@@ -50,12 +50,12 @@ def _formats(value: str) -> tuple[str, ...]:
 
 
 def _metadata(value: str) -> tuple[str, ...]:
-    """``--metadata json,parquet``: the metadata file sets, checked."""
-    items = tuple(dict.fromkeys(v.strip().lower() for v in value.split(",") if v.strip()))
-    bad = [v for v in items if v not in ("json", "parquet")]
-    if bad or not items:
-        raise argparse.ArgumentTypeError(f"{', '.join(bad) or 'none given'} not allowed; allowed: json, parquet")
-    return items
+    """``--metadata json,parquet,words``: the metadata file sets, checked
+    (:func:`recsim.outputs.validate_metadata`)."""
+    try:
+        return validate_metadata(value)
+    except ScenarioError as exc:
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("metadata: ")) from None
 
 
 def _bounded(cast: type, minimum: float, *, inclusive: bool, allowed: str) -> Any:
@@ -164,7 +164,8 @@ def _run_parser(sub: argparse._SubParsersAction) -> None:
     p_run.add_argument("--media", choices=("files", "none"), default="files",
                        help="none: compute every recording (trim, durations) but write no media (a batch)")
     p_run.add_argument("--metadata", type=_metadata, default=("json",),
-                       help="metadata files, comma separated: json, parquet (recsim[parquet]) (default: json)")
+                       help="metadata files, comma separated: json, parquet (recsim[parquet]), words (words.jsonl: "
+                            "every word each recording captured) (default: json)")
 
 
 def _serve_parser(sub: argparse._SubParsersAction) -> None:

@@ -32,11 +32,19 @@ from recsim.outputs.rows import (
     transcription_json,
 )
 from recsim.outputs.target import PART_SUFFIX, FolderTarget, Target, atomic_write, is_url
-from recsim.outputs.writer import RecordingWriter, media_name, recording_outputs, write_run_files
+from recsim.outputs.writer import (
+    METADATA,
+    RecordingWriter,
+    media_name,
+    recording_outputs,
+    validate_metadata,
+    write_run_files,
+)
 
 __all__ = [
     "FORMATS",
     "MEDIA_TYPES",
+    "METADATA",
     "PART_SUFFIX",
     "FolderTarget",
     "FsspecTarget",
@@ -55,5 +63,6 @@ __all__ = [
     "recording_row",
     "transcription_json",
     "validate_formats",
+    "validate_metadata",
     "write_run_files",
 ]

@@ -127,7 +127,7 @@ def transcription_json(tr: Transcription, *, account_sid: str, epoch: dt.datetim
     }
 
 
-def recording_row(sim: Simulation, rec: Recording) -> dict[str, Any]:
+def recording_row(sim: Simulation, rec: Recording, *, words: bool = False) -> dict[str, Any]:
     """What every consumer keeps of a finished recording (JSON-serialisable).
 
     Parameters
@@ -136,6 +136,9 @@ def recording_row(sim: Simulation, rec: Recording) -> dict[str, Any]:
         The simulation ``rec`` ran in (account SID and epoch of the resource).
     rec : Recording
         Completed or absent, its assembly not yet dropped.
+    words : bool
+        Capture its words into ``words`` (``--metadata json,words``; the emulator
+        always does). Without, the row has no ``words`` key and nothing is captured.
 
     Returns
     -------
@@ -143,7 +146,7 @@ def recording_row(sim: Simulation, rec: Recording) -> dict[str, Any]:
         ``sid``, ``call_sid``, ``resource`` (:func:`recording_json`), ``source``,
         ``status``, ``track``, ``channels``, ``duration`` (whole s), ``duration_s`` and
         ``untrimmed_s`` (exact s), ``start`` (simulated s), ``error_code``,
-        ``accounting`` (sample counts), ``timeline`` and ``words``
+        ``accounting`` (sample counts), ``timeline`` and, with ``words``, ``words``
         (:func:`~recsim.outputs.words.word_rows`). ``key``, ``call_index`` and the
         timeline's callbacks are added when the simulation has ended
         (:func:`finish_rows`).
@@ -151,7 +154,7 @@ def recording_row(sim: Simulation, rec: Recording) -> dict[str, Any]:
     a = rec.assembly
     assert a is not None
     completed = rec.status == "completed"
-    return {
+    row: dict[str, Any] = {
         "sid": rec.sid,
         "call_sid": rec.leg.sid,
         "resource": recording_json(rec, account_sid=sim.account_sid, epoch=sim.epoch),
@@ -167,8 +170,10 @@ def recording_row(sim: Simulation, rec: Recording) -> dict[str, Any]:
         "accounting": {"span": a.span, "skipped": a.skipped, "no_media": a.no_media, "trimmed": a.trimmed,
                        "samples": a.n_samples},
         "timeline": timeline(rec),
-        "words": word_rows(rec),
     }
+    if words:
+        row["words"] = word_rows(rec)
+    return row
 
 
 def canonical_keys(sim: Simulation, events: list[Event]) -> tuple[list[list[float]], dict[str, list[float]]]:

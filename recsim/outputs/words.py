@@ -52,7 +52,7 @@ def word_rows(rec: Recording) -> list[dict[str, Any]]:
     """
     if rec.status != "completed" or rec.assembly is None:
         return []
-    channels = recording_arrays(rec)
+    channels = recording_arrays(rec, share=True)
     names = ["inbound", "outbound"] if len(channels) == 2 else [str(rec.options.track)]
     sid, call = rec.sid, rec.leg.sid
     return [{"recording_sid": sid, "call_sid": call, "channel": i + 1, "track": names[i], "word": t, "start": a,

@@ -8,13 +8,16 @@
   :class:`~recsim.outputs.target.Target` and keeps or drops its samples;
 - :func:`write_run_files` writes the metadata files of a run from canonically sorted
   rows (README "Outputs"): ``recordings.json``, ``events.jsonl``, ``timelines.jsonl``,
-  ``words.jsonl`` and, when any, ``transcriptions.json``; it encodes each item
+  when any ``transcriptions.json``, and with ``--metadata json,words`` ``words.jsonl``
+  (the words are captured only then); it encodes each item
   (:func:`encode_row`, ...) and writes the bytes with :func:`write_encoded`, which a
   batch's merge calls with the bytes its shards encoded.
 """
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import itertools
 import json
 from collections.abc import Iterable, Iterator
@@ -23,6 +26,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 
+from recsim.errors import ScenarioError
 from recsim.outputs.media import encode
 from recsim.outputs.rows import Rows, finish_rows, recording_row
 from recsim.outputs.target import FolderTarget, Target
@@ -33,8 +37,37 @@ if TYPE_CHECKING:
     from recsim.sim.recording import Recording
     from recsim.sim.simulation import Simulation
 
-__all__ = ["EncodedRow", "RecordingWriter", "encode_event", "encode_row", "encode_transcription", "media_name",
-           "recording_outputs", "write_encoded", "write_run_files"]
+__all__ = ["METADATA", "EncodedRow", "RecordingWriter", "encode_event", "encode_row", "encode_transcription",
+           "media_name", "recording_outputs", "validate_metadata", "write_encoded", "write_run_files"]
+
+#: Metadata file sets (``--metadata``): ``json`` (recordings.json, events.jsonl,
+#: timelines.jsonl, transcriptions.json), ``parquet`` (recordings.parquet,
+#: events.parquet; batches), ``words`` (words.jsonl: every captured word).
+METADATA = ("json", "parquet", "words")
+
+
+def validate_metadata(metadata: Iterable[str] | str, allowed: tuple[str, ...] = METADATA) -> tuple[str, ...]:
+    """The checked metadata file sets, in the order of :data:`METADATA`.
+
+    Parameters
+    ----------
+    metadata : iterable of str, or str
+        Names (``"json,words"`` as the command line gives them, or a tuple).
+    allowed : tuple of str
+        The sets this caller writes.
+
+    Raises
+    ------
+    ScenarioError
+        A name not in ``allowed``, or none given; the message names the allowed ones.
+    """
+    items = metadata.split(",") if isinstance(metadata, str) else list(metadata)
+    got = {str(m).strip().lower() for m in items if str(m).strip()}
+    bad = sorted(got - set(allowed))
+    if bad or not got:
+        raise ScenarioError(f"metadata: {', '.join(map(repr, bad)) or 'none given'} not allowed; "
+                            f"allowed: {', '.join(allowed)}")
+    return tuple(m for m in METADATA if m in got)
 
 
 def media_name(sid: str, fmt: str) -> str:
@@ -42,8 +75,8 @@ def media_name(sid: str, fmt: str) -> str:
     return f"{sid}.{fmt}"
 
 
-def recording_outputs(sim: Simulation, rec: Recording,
-                      formats: tuple[str, ...]) -> tuple[dict[str, Any], dict[str, bytes]]:
+def recording_outputs(sim: Simulation, rec: Recording, formats: tuple[str, ...], *,
+                      words: bool = False) -> tuple[dict[str, Any], dict[str, bytes]]:
     """The outputs of one finished recording: its row and, when completed, its media.
 
     Parameters
@@ -55,6 +88,8 @@ def recording_outputs(sim: Simulation, rec: Recording,
         ``Simulation.on_complete``).
     formats : tuple of {"wav", "mp3"}
         As checked by :func:`~recsim.outputs.media.validate_formats`; ``()`` for none.
+    words : bool
+        Capture its words (``row["words"]``, :func:`~recsim.outputs.rows.recording_row`).
 
     Returns
     -------
@@ -70,7 +105,7 @@ def recording_outputs(sim: Simulation, rec: Recording,
     ScenarioError
         A format that is not wav or mp3.
     """
-    row = recording_row(sim, rec)
+    row = recording_row(sim, rec, words=words)
     if rec.status != "completed" or rec.assembly is None:
         return row, {}
     return row, {fmt: encode(rec.assembly.samples, fmt) for fmt in formats}
@@ -90,6 +125,9 @@ class RecordingWriter:
     keep_samples : bool
         Keep each completed recording's samples (``(n,)`` or ``(n, 2)`` int16) in
         :attr:`samples`; otherwise every assembly is dropped once written.
+    words : bool
+        Capture each recording's words into its row (``--metadata json,words``:
+        ``words.jsonl``, ``RunResult.words``); off, no word is captured.
 
     Attributes
     ----------
@@ -102,8 +140,9 @@ class RecordingWriter:
     """
 
     def __init__(self, sim: Simulation, formats: tuple[str, ...], media: Target | None, *,
-                 keep_samples: bool = False) -> None:
+                 keep_samples: bool = False, words: bool = False) -> None:
         self.sim = sim
+        self.words = words
         self.formats = formats if media is not None else ()
         self.media = media
         self.keep_samples = keep_samples
@@ -120,7 +159,7 @@ class RecordingWriter:
         OutputError
             A media file cannot be written.
         """
-        row, media = recording_outputs(self.sim, rec, self.formats)
+        row, media = recording_outputs(self.sim, rec, self.formats, words=self.words)
         self.rows.append(row)
         for fmt, data in media.items():
             name = media_name(rec.sid, fmt)
@@ -164,7 +203,8 @@ def encode_row(row: dict[str, Any]) -> EncodedRow:
     -------
     tuple of bytes
         ``recordings.json`` item, ``timelines.jsonl`` line, ``words.jsonl`` lines
-        (:func:`~recsim.outputs.words.words_jsonl`; empty when no word).
+        (:func:`~recsim.outputs.words.words_jsonl`; empty when no word, or when the
+        row has no ``words``: they were not captured).
     """
     return (_indented(row["resource"]), (json.dumps(row["timeline"]) + "\n").encode(),
             words_jsonl(row.get("words", [])))
@@ -192,7 +232,8 @@ def _array(f: IO[bytes], items: Iterable[bytes]) -> None:
 
 
 def write_run_files(target: Target | str | Path, rows: Iterable[dict[str, Any]], events: Iterable[dict[str, Any]],
-                    transcriptions: Iterable[dict[str, Any]]) -> None:
+                    transcriptions: Iterable[dict[str, Any]], *, json_files: bool = True,
+                    words: bool = False) -> None:
     """The metadata files of a run from canonically sorted rows, events and
     transcriptions (README "Outputs"): :func:`write_encoded` of their encodings.
 
@@ -202,6 +243,8 @@ def write_run_files(target: Target | str | Path, rows: Iterable[dict[str, Any]],
         Where the files go (a path is a :class:`~recsim.outputs.target.FolderTarget`).
     rows, events, transcriptions : iterable of dict
         As :func:`~recsim.outputs.rows.finish_rows` returns them; each consumed once.
+    json_files, words : bool
+        As :func:`write_encoded`.
 
     Raises
     ------
@@ -209,18 +252,26 @@ def write_run_files(target: Target | str | Path, rows: Iterable[dict[str, Any]],
         The folder is not writable or full.
     """
     write_encoded(target, map(encode_row, rows), map(encode_event, events),
-                  map(encode_transcription, transcriptions))
+                  map(encode_transcription, transcriptions), json_files=json_files, words=words)
 
 
 def write_encoded(target: Target | str | Path, rows: Iterable[EncodedRow], events: Iterable[bytes],
-                  transcriptions: Iterable[bytes]) -> None:
+                  transcriptions: Iterable[bytes], *, json_files: bool = True, words: bool = False) -> None:
     """The metadata files of a run, streamed from encoded items in canonical order
     (:func:`encode_row`, :func:`encode_event`, :func:`encode_transcription`; a batch's
     merge copies them from its shards): memory does not grow with their number.
 
     ``recordings.json`` is byte for byte ``json.dumps(resources, indent=2) + "\n"``;
-    ``words.jsonl`` is always written (empty when no recording captured a word);
-    ``transcriptions.json`` only when there is at least one.
+    ``transcriptions.json`` is written only when there is at least one.
+
+    Parameters
+    ----------
+    json_files : bool
+        Write ``recordings.json``, ``timelines.jsonl``, ``events.jsonl`` and
+        ``transcriptions.json`` (``--metadata json``).
+    words : bool
+        Write ``words.jsonl`` (``--metadata words``; empty when no recording captured a
+        word).
 
     Raises
     ------
@@ -228,14 +279,24 @@ def write_encoded(target: Target | str | Path, rows: Iterable[EncodedRow], event
         The folder is not writable or full.
     """
     out = FolderTarget(target) if isinstance(target, str | Path) else target
-    with (out.open_write("recordings.json") as rec, out.open_write("timelines.jsonl") as tl,
-          out.open_write("words.jsonl") as words):
+    with contextlib.ExitStack() as files:
+        rec = files.enter_context(out.open_write("recordings.json")) if json_files else None
+        tl = files.enter_context(out.open_write("timelines.jsonl")) if json_files else None
+        said = files.enter_context(out.open_write("words.jsonl")) if words else None
+
         def items() -> Iterator[bytes]:
-            for resource, timeline, said in rows:
-                tl.write(timeline)
-                words.write(said)
+            for resource, timeline, lines in rows:
+                if tl is not None:
+                    tl.write(timeline)
+                if said is not None:
+                    said.write(lines)
                 yield resource
-        _array(rec, items())
+        if rec is not None:
+            _array(rec, items())
+        else:
+            collections.deque(items(), maxlen=0)
+    if not json_files:
+        return
     with out.open_write("events.jsonl") as ev:
         for line in events:
             ev.write(line)

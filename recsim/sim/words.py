@@ -214,18 +214,18 @@ def _channels(rec: Recording) -> list[Arrays]:
     return [(texts[order].tolist(), s[order].tolist(), e[order].tolist())]
 
 
-def recording_arrays(rec: Recording) -> list[Arrays]:
+def recording_arrays(rec: Recording, *, share: bool = False) -> list[Arrays]:
     """:func:`recording_words` as parallel lists per channel (:func:`captured_arrays`).
 
-    A completed ``<Record transcribe>`` recording's channels are read twice (its
-    ``words.jsonl`` rows, its transcription): computed on the first read and handed to
-    the second (shared lists: callers do not change them).
+    With ``share`` (the ``words.jsonl`` rows, read first), a completed ``<Record
+    transcribe>`` recording's channels are kept for its transcription, the second read,
+    which takes them (shared lists: callers do not change them).
     """
     hit, rec.kept_words = rec.kept_words, None
     if hit is not None and hit[0] is rec.assembly:
         return hit[1]
     channels = _channels(rec)
-    if rec.transcribe and rec.status == Status.COMPLETED and rec.assembly is not None:
+    if share and rec.transcribe and rec.status == Status.COMPLETED and rec.assembly is not None:
         rec.kept_words = (rec.assembly, channels)  # for the second read, which drops it
     return channels
 
