@@ -371,7 +371,8 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
         main(["--version"])
     assert e.value.code == 0
     assert capsys.readouterr().out.strip() == f"recsim {recsim.__version__}"
-    assert recsim.__version__ == tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())["project"]["version"]
+    pyproject = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+    assert recsim.__version__ == pyproject["project"]["version"]
 
 
 def test_run_help_lists_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:

@@ -99,10 +99,20 @@ def test_cli_metadata_words(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     out = tmp_path / "out"
     assert main(["run", str(VOICEMAIL), "--out", str(out), "--metadata", "json,words", "-q"]) == 0
     lines = (out / "words.jsonl").read_text().splitlines()
-    assert lines and {"recording_sid", "call_sid", "channel", "track", "word", "start", "end"} == set(json.loads(lines[0]))
+    keys = {"recording_sid", "call_sid", "channel", "track", "word", "start", "end"}
+    assert lines and set(json.loads(lines[0])) == keys
     with pytest.raises(SystemExit) as e:
         main(["run", str(VOICEMAIL), "--out", str(tmp_path / "bad"), "--metadata", "json,word"])
     assert e.value.code == 2
     err = capsys.readouterr().err
     assert "'word' not allowed; allowed: json, parquet, words" in err and "Traceback" not in err
     assert not (tmp_path / "bad").exists()
+
+
+@pytest.mark.parametrize("flag", ["--report", "--plot"])
+def test_cli_refuses_a_report_without_the_json_it_reads(tmp_path: Path, flag: str,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", str(VOICEMAIL), "--out", str(tmp_path / "o"), "--metadata", "words", flag]) == 2
+    err = capsys.readouterr().err
+    assert "--plot and --report read the json metadata files; add json" in err and "Traceback" not in err
+    assert not (tmp_path / "o").exists()

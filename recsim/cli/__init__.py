@@ -60,7 +60,7 @@ from recsim.cli.printing import (
     print_run,
 )
 from recsim.cli.results import cmd_plot, cmd_report, plots, report, warn_summary
-from recsim.errors import OutputError, RecsimError
+from recsim.errors import OutputError, RecsimError, ScenarioError
 from recsim.outputs import is_url
 from recsim.runner import run
 from recsim.scenario import Scenario, load_scenario
@@ -143,6 +143,9 @@ def _cmd_run(args: argparse.Namespace, console: Console) -> int:
     if url and (args.plot or args.report):
         raise OutputError(f"--out {args.out}: --plot and --report need a local folder; run to a folder, or run "
                           "recsim report on a local copy of the outputs")
+    if (args.plot or args.report) and "json" not in args.metadata:
+        raise ScenarioError(f"--metadata {','.join(args.metadata)}: --plot and --report read the json metadata "
+                            "files; add json (--metadata json,...)")
     if not url:
         _check_out(Path(args.out))
     path = Path(args.scenario) if args.scenario else default_scenario_path()
