@@ -17,13 +17,14 @@ from hypothesis import strategies as st
 from recsim import scenario_from_dict
 from recsim.outputs._jsonl import encode_lines
 from recsim.outputs.words import word_rows, words_jsonl
+from recsim.scenario import AudioClip
 from recsim.scenario.words import ClipWords, Word
 from recsim.sim._capture import capture_window
 from recsim.sim.media import Stream
 from recsim.sim.recording import Recording
 from recsim.sim.simulation import Simulation
 from recsim.sim.words import recording_arrays, recording_texts, recording_words
-from recsim.transcription.sources import _voice_track, talker_slice, talker_words
+from recsim.transcription.sources import TalkerSlice, _voice_track, clip_words, talker_slice, talker_words
 from recsim.values import SegmentKind, Track
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,6 +50,23 @@ def test_talker_slice_is_the_voice_track_shifted(first: int, n: int) -> None:
     expected = [w.shifted(-a) for w in track if a <= w.mid < b]
     assert talker_slice(5, 1, first, n) == expected
     assert talker_words(5, 1, first, n) == expected
+    lazy = TalkerSlice(5, 1, first, n)
+    assert lazy._words is None and bool(lazy)  # placed without finding its words
+    assert lazy == expected and len(lazy) == len(expected) and lazy[:2] == expected[:2]
+    assert lazy.arrays() is lazy.arrays()  # found once
+
+
+def test_a_placed_talker_clip_finds_its_words_only_when_read() -> None:
+    """clip_words of a talker clip costs no search: the stream keeps a TalkerSlice; the
+    capture reads the same words as talker_slice."""
+    sc = scenario_from_dict({"seed": 5, "calls": [{"from": "+1", "to": "+2", "twiml": "<Response/>"}]})
+    clip = AudioClip.model_validate({"talker": {"voice": 1, "offset_s": 12.5, "seconds": 7.0}})
+    got = clip_words(sc, clip, np.zeros(8000 * 7, dtype=np.int16))
+    assert isinstance(got, TalkerSlice) and got._words is None
+    stream = Stream()
+    stream.add(8000, np.ones(8000 * 7, dtype=np.int16), got)
+    assert got._words is None and len(stream.words) == 1
+    assert list(got) == talker_words(5, 1, 100_000, 8000 * 7) and got._words is not None
 
 
 def _window(stream: Stream, t0: float, t1: float) -> list[Word]:

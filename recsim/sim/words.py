@@ -26,6 +26,7 @@ from recsim.scenario.words import ClipWords, Word
 from recsim.sim._capture import capture_window
 from recsim.sim.media import Stream
 from recsim.sim.recording import Recording
+from recsim.transcription.sources import TalkerSlice
 from recsim.values import SegmentKind, Status, Track
 
 __all__ = ["Arrays", "captured_arrays", "captured_words", "recording_arrays", "recording_texts", "recording_words",
@@ -45,8 +46,10 @@ _NO_TIMES = np.zeros(0)
 
 
 def _clip_arrays(words: Sequence[Word]) -> ClipWords:
-    """A clip's words as arrays: a talker slice already is; a tuple of Word is converted
-    once per tuple."""
+    """A clip's words as arrays: a talker slice's are found (once); a tuple of Word is
+    converted once per tuple."""
+    if type(words) is TalkerSlice:
+        return words.arrays()
     if type(words) is ClipWords:
         return words
     hit = _ARRAYS.get(id(words))

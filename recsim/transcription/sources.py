@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import overload
 
 import numpy as np
 
@@ -29,8 +30,8 @@ from recsim.scenario.traffic import BANK_SECONDS
 from recsim.scenario.words import ClipWords, Word, load_transcript, sidecar_of, spread_words
 from recsim.transcription.wordlist import ENGLISH_WORDS
 
-__all__ = ["WORDS_KEY", "burst_words", "clip_words", "file_words", "media_words", "say_words", "talker_slice",
-           "talker_words", "word_track"]
+__all__ = ["WORDS_KEY", "TalkerSlice", "burst_words", "clip_words", "file_words", "media_words", "say_words",
+           "talker_slice", "talker_words", "word_track"]
 
 #: The spawn key of the word generators (``SeedSequence(seed, spawn_key=(WORDS_KEY, ...))``).
 WORDS_KEY = 15
@@ -132,6 +133,57 @@ def talker_slice(seed: int, voice: int, first: int, n: int) -> ClipWords:
     return ClipWords(words.texts[i:j], words.starts[i:j] - a, words.ends[i:j] - a)
 
 
+class TalkerSlice(Sequence[Word]):
+    """The words of a placed talker clip, found when first read (:func:`talker_slice`):
+    a run places tens of thousands of talker slices and reads the words of few of them
+    (transcriptions; every recording only with ``--metadata words``).
+
+    Parameters
+    ----------
+    seed, voice : int
+        The talker bank's seed and the voice.
+    first, n : int
+        The slice: samples ``[first, first + n)`` of the voice (8000 Hz).
+
+    Notes
+    -----
+    Its truth value is ``n > 0`` (the stream keeps it, :meth:`recsim.sim.media.Stream.add`,
+    without finding its words); ``len``, indexing and :meth:`arrays` find them.
+    """
+
+    __slots__ = ("_words", "first", "n", "seed", "voice")
+
+    def __init__(self, seed: int, voice: int, first: int, n: int) -> None:
+        self.seed, self.voice, self.first, self.n = seed, voice, first, n
+        self._words: ClipWords | None = None
+
+    def arrays(self) -> ClipWords:
+        """:func:`talker_slice` of this slice (found once)."""
+        if self._words is None:
+            self._words = talker_slice(self.seed, self.voice, self.first, self.n)
+        return self._words
+
+    def __bool__(self) -> bool:
+        return self.n > 0
+
+    def __eq__(self, other: object) -> bool:
+        return self.arrays() == (other.arrays() if isinstance(other, TalkerSlice) else other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __len__(self) -> int:
+        return len(self.arrays())
+
+    @overload
+    def __getitem__(self, i: int) -> Word: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[Word]: ...
+
+    def __getitem__(self, i: int | slice) -> Word | Sequence[Word]:
+        return self.arrays()[i]
+
+
 def talker_words(seed: int, voice: int, first: int, n: int) -> list[Word]:
     """The words of a talker slice: voice ``voice`` of the bank of ``seed``, samples
     ``[first, first + n)``, as :meth:`recsim.sim.inputs.Inputs.clip_audio` cuts it.
@@ -180,7 +232,7 @@ def _synthetic_words(spec: Synthetic, samples: np.ndarray) -> tuple[Word, ...]:
 def clip_words(scenario: Scenario, clip: AudioClip, samples: np.ndarray) -> Sequence[Word]:
     """The words of one party clip, seconds from the clip's start: a tuple of Word (a
     file's, a synthetic voice's: shared by every clip of it) or a talker slice's
-    :class:`~recsim.scenario.words.ClipWords`.
+    :class:`TalkerSlice` (found when read).
 
     Parameters
     ----------
@@ -200,7 +252,7 @@ def clip_words(scenario: Scenario, clip: AudioClip, samples: np.ndarray) -> Sequ
         t = clip.talker
         bank_n = round(BANK_SECONDS * SAMPLE_RATE)
         first = round(t.offset_s * SAMPLE_RATE) % bank_n
-        return talker_slice(scenario.seed, t.voice, first, samples.shape[0])
+        return TalkerSlice(scenario.seed, t.voice, first, samples.shape[0])
     if clip.synthetic is not None:
         return _synthetic_words(clip.synthetic, samples)
     assert clip.file is not None
