@@ -16,11 +16,12 @@ Goal: reference / baseline < 1.05 (min wall time of each; the CPU time of the pr
 is reported too, less disturbed by other work on the machine, and the median of the
 rounds' paired CPU ratios, the order of the variants flipping every round); words /
 baseline is the
-price of the optional ``words.jsonl``. One more ``words`` run, not timed as a whole,
+price of the optional ``words.jsonl``. One more run of each, not timed as a whole,
 measures the words path itself: the process time spent inside placing words
 (``clip_words``, ``say_words``, ``media_words``), capture and rows (``word_rows``),
 encoding (``words_jsonl``) and the engine (``Transcriber.text``), reported beside the
-baseline's fastest CPU time (``words_path_share``). The numbers go into ``extra_info``
+baseline's fastest CPU time (``words_path_share``, ``reference_path_share``: placing and
+the engine, as nothing else reads words without ``words``). The numbers go into ``extra_info``
 (``--benchmark-json=PATH``) and benchmarks/README.md, "Issue 15".
 """
 
@@ -82,8 +83,10 @@ def _once(sc: Any, out: Path, variant: str, monkeypatch: pytest.MonkeyPatch) -> 
     return wall, cpu, len(res.transcriptions), lines
 
 
-def _words_path_cpu(sc: Any, out: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, float]:
-    """Process time (s) inside each part of the words path during one reference run."""
+def _words_path_cpu(sc: Any, out: Path, monkeypatch: pytest.MonkeyPatch,
+                    metadata: tuple[str, ...]) -> dict[str, float]:
+    """Process time (s) inside each part of the words path during one run with the
+    reference engine and ``metadata``."""
     spent: dict[str, float] = {}
 
     def timed(owner: Any, name: str, label: str, m: pytest.MonkeyPatch) -> None:
@@ -104,7 +107,7 @@ def _words_path_cpu(sc: Any, out: Path, monkeypatch: pytest.MonkeyPatch) -> dict
                                    (writer, "words_jsonl", "encode"), (Transcriber, "text", "engine")]:
             timed(owner, name, label, m)
         run(sc, out_dir=out, formats=("wav",), keep_samples=False, transcription_engine="reference", overwrite=True,
-            metadata=("json", "words"))
+            metadata=metadata)
     shutil.rmtree(out)
     return spent
 
@@ -128,7 +131,8 @@ def test_reference_engine_cost_on_1000_calls(benchmark: Any, tmp_path: Path,
                 counts[variant] = (n_tr, n_words)
 
     benchmark.pedantic(rounds, rounds=1, iterations=1)
-    path = _words_path_cpu(sc, tmp_path / "path", monkeypatch)
+    path = _words_path_cpu(sc, tmp_path / "path", monkeypatch, ("json", "words"))
+    ref_path = _words_path_cpu(sc, tmp_path / "path", monkeypatch, ("json",))
     summary: dict[str, Any] = {"calls": N_CALLS}
     for v in variants:
         summary.update({f"{v}_wall_s": walls[v], f"{v}_cpu_s": cpus[v]})
@@ -138,9 +142,11 @@ def test_reference_engine_cost_on_1000_calls(benchmark: Any, tmp_path: Path,
                         f"{v}_ratio_cpu_paired_median": statistics.median(
                             a / b for a, b in zip(cpus[v], cpus["baseline"], strict=True))})
     summary.update({"transcriptions": counts["reference"][0], "words_jsonl_rows": counts["words"][1],
-                    "words_path_cpu_s": path, "words_path_share": sum(path.values()) / min(cpus["baseline"])})
+                    "words_path_cpu_s": path, "words_path_share": sum(path.values()) / min(cpus["baseline"]),
+                    "reference_path_cpu_s": ref_path,
+                    "reference_path_share": sum(ref_path.values()) / min(cpus["baseline"])})
     benchmark.extra_info.update(summary)
     print(summary)
     assert counts["reference"][0] == counts["baseline"][0] == counts["words"][0] > 0
     assert counts["words"][1] > 0
-    assert set(path) == {"place", "capture_rows", "encode", "engine"}
+    assert set(path) == {"place", "capture_rows", "encode", "engine"} and set(ref_path) == {"place", "engine"}
