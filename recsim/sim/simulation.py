@@ -65,10 +65,13 @@ def quiet_gc(*, collect: bool = False) -> Iterator[None]:
     Parameters
     ----------
     collect : bool
-        When this block froze: collect once at its end, while what was alive on entry is
-        still frozen, so the collection visits only what the block made (a batch
-        shard's calls: their cycles freed at once, so a worker's memory stays flat over
-        its shards; a collection of everything would scan ~170,000 long-lived objects).
+        When this block froze: no automatic collection inside it, and one collection at
+        its end, while what was alive on entry is still frozen, so the collection visits
+        only what the block made (a batch shard's calls: their cycles freed at once, so a
+        worker's memory stays flat over its shards; a collection of everything would scan
+        ~170,000 long-lived objects). A shard's cycles are few (the simulation and its
+        services), so the ~10 generation-0 collections a 200-call shard made found
+        nothing the end's collection would not: ~10 ms of CPU per shard, saved.
 
     Yields
     ------
@@ -78,8 +81,11 @@ def quiet_gc(*, collect: bool = False) -> Iterator[None]:
     global _DEPTH
     old = gc.get_threshold()
     mine = _DEPTH == 0 and gc.get_freeze_count() == 0
+    pause = mine and collect and gc.isenabled()
     if mine:
         gc.freeze()
+    if pause:
+        gc.disable()
     _DEPTH += 1
     gc.set_threshold(max(GC_GEN0_THRESHOLD, old[0]), old[1], old[2])
     try:
@@ -87,6 +93,8 @@ def quiet_gc(*, collect: bool = False) -> Iterator[None]:
     finally:
         _DEPTH -= 1
         gc.set_threshold(*old)
+        if pause:
+            gc.enable()
         if mine:
             if collect:
                 gc.collect()
