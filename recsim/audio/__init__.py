@@ -24,7 +24,7 @@ from recsim.audio.convert import (
     to_int16,
 )
 from recsim.audio.g711 import CODECS, g711_decode, g711_encode, g711_roundtrip
-from recsim.audio.layout import compose, downmix, mix
+from recsim.audio.layout import compose, downmix, interleave, mix
 from recsim.audio.progress import country_of_number, ringback
 from recsim.audio.silence import (
     DEFAULT_FRAME_S,
@@ -61,6 +61,7 @@ __all__ = [
     "g711_decode",
     "g711_encode",
     "g711_roundtrip",
+    "interleave",
     "load_audio",
     "mix",
     "mulaw_decode",

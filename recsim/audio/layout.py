@@ -8,6 +8,8 @@ call"), 002_9f1cb9403e12b7f0.txt (``recording_track``, ``recording_channels``,
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 
 from recsim.audio import _kernels
@@ -18,7 +20,7 @@ from recsim.errors import InvalidAudioError
 TRACKS: tuple[str, ...] = ("inbound", "outbound", "both")
 CHANNEL_LAYOUTS: tuple[str, ...] = ("mono", "dual")
 
-__all__ = ["CHANNEL_LAYOUTS", "TRACKS", "compose", "downmix", "mix"]
+__all__ = ["CHANNEL_LAYOUTS", "TRACKS", "compose", "downmix", "interleave", "mix"]
 
 
 def downmix(x: np.ndarray) -> np.ndarray:
@@ -51,6 +53,29 @@ def downmix(x: np.ndarray) -> np.ndarray:
         return x
     out = np.empty(x.shape[0], dtype=np.int16)
     _kernels.downmix_interleaved(x.reshape(-1), out)
+    return out
+
+
+def interleave(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """Two one-channel streams as one dual-channel array (``first`` on channel 1).
+
+    Parameters
+    ----------
+    first, second : numpy.ndarray
+        ``(n_samples,)`` int16 each, the same length (trusted: not validated; any
+        strides, fastest contiguous).
+
+    Returns
+    -------
+    numpy.ndarray
+        A new C-contiguous ``(n_samples, 2)`` int16: ``out[:, 0] == first`` and
+        ``out[:, 1] == second``; one pass over the samples (numpy's copy into each
+        strided column is ~5x slower).
+    """
+    n = first.shape[0]
+    out = np.empty((n, 2), dtype=np.int16)
+    low, high = (first, second) if sys.byteorder == "little" else (second, first)
+    _kernels.interleave_pairs(low, high, out.reshape(-1).view(np.uint32))
     return out
 
 
@@ -142,10 +167,7 @@ def compose(
     if track == "outbound":
         return outbound.copy()
     if channels == "dual":
-        out = np.empty((inbound.shape[0], 2), dtype=np.int16)
-        out[:, 0] = inbound
-        out[:, 1] = outbound
-        return out
+        return interleave(inbound, outbound)
     out1 = np.empty(inbound.shape[0], dtype=np.int16)
     _kernels.saturating_add(inbound, outbound, out1)
     return out1
