@@ -173,37 +173,41 @@ _BULK = 400
 
 @lru_cache(maxsize=8)
 def _bounds(s_low: float, s_high: float, p_low: float, p_high: float) -> tuple[np.ndarray, np.ndarray]:
-    """Low and high bounds of ``_BULK`` (spurt, offset, pause) triples."""
-    return (np.tile(np.array([s_low, 0.0, p_low]), _BULK),
-            np.tile(np.array([s_high, BANK_SECONDS - 21, p_high]), _BULK))
+    """Low bounds and ranges (``high - low``) of ``_BULK`` (spurt, offset, pause) triples."""
+    lows = np.tile(np.array([s_low, 0.0, p_low]), _BULK)
+    return lows, np.subtract(np.tile(np.array([s_high, BANK_SECONDS - 21, p_high]), _BULK), lows)
 
 
 def _talk_uniform(rng: np.random.Generator, talk: Talk, start: float, end: float,
                   voice: int) -> list[dict[str, Any]] | None:
-    """:func:`_talk` for uniform spurts and pauses with the same draws from one call of
-    ``rng.uniform`` (array bounds: numpy draws element by element, as the scalar calls
-    do); then the generator is put back and advanced by the draws used. None (nothing
-    drawn) when a spurt is too short for a clip or there may be more than ``_BULK``."""
+    """:func:`_talk` for uniform spurts and pauses with the same draws, all at once:
+    ``low + range * rng.random()`` element by element is what ``rng.uniform`` computes
+    from each double it draws (as the scalar calls do), at a fifth of the cost of its
+    array-bounds path; then the generator is put back and advanced by the draws used.
+    None (nothing drawn) when a spurt is too short for a clip or there may be more than
+    ``_BULK``."""
     s, p = talk.spurt_s, talk.pause_s
     m = max(1, int((end - start) / (min(max(s.low, MIN_DRAW_S), 20.0) + max(p.low, MIN_DRAW_S))) + 2)
     if m > _BULK:
         return None
-    lows, highs = (b[: 3 * m] for b in _bounds(s.low, s.high, p.low, p.high))
+    lows, ranges = (b[: 3 * m] for b in _bounds(s.low, s.high, p.low, p.high))
     bits = rng.bit_generator
     saved = bits.state
-    u = rng.uniform(lows, highs).tolist()
-    clips, t, i = [], start, 0
-    while t < end:
-        spurt = min(min(max(u[i], MIN_DRAW_S), MAX_CALL_S), end - t, 20.0)
-        if spurt <= 0.05 or i + 3 > len(u):
-            bits.state = saved
-            return None
-        clips.append({"talker": {"voice": voice, "offset_s": round(u[i + 1], 3), "seconds": round(spurt, 3)},
+    u = (lows + ranges * rng.random(3 * m)).reshape(m, 3)
+    u[:, 0::2] = np.minimum(np.maximum(u[:, 0::2], MIN_DRAW_S), MAX_CALL_S)  # spurts, pauses: as Dist.draw clips
+    clips: list[dict[str, Any]] = []
+    t = start
+    for spurt_u, offset, pause in u.tolist():
+        spurt = min(spurt_u, end - t, 20.0)
+        if t >= end or spurt <= 0.05:
+            break
+        clips.append({"talker": {"voice": voice, "offset_s": round(offset, 3), "seconds": round(spurt, 3)},
                       "at": round(t, 3)})
-        t += spurt + min(max(u[i + 2], MIN_DRAW_S), MAX_CALL_S)
-        i += 3
+        t += spurt + pause
     bits.state = saved
-    rng.uniform(lows[:i], highs[:i])  # the draws the clips used, and no more
+    if t < end:  # a spurt too short for a clip (or, never for valid bounds, more than m triples needed)
+        return None
+    rng.random(3 * len(clips))  # the draws the clips used, and no more
     return clips
 
 
