@@ -230,6 +230,20 @@ class Simulation(Kernel):
                     progress(sum(c.parent.ended_at is not None for c in self.calls), len(self.calls))
             progress(len(self.calls), len(self.calls))
 
+    def close(self) -> None:
+        """Drop everything the simulation holds, once its results are read (a batch
+        shard: after :meth:`RecordingWriter.finish <recsim.outputs.RecordingWriter.finish>`).
+
+        The simulation and its services refer to each other (``recorder.kernel``, the
+        hooks), so the calls, legs, streams, recordings and the shard's scenario they
+        reach are otherwise freed only by the cyclic collector: ~60,000 objects a
+        200-call shard, ~35 ms of a collection. Emptied here, they are freed by reference
+        counts as soon as the caller drops the simulation (what is left in cycles, a
+        few small objects, costs the collector nothing). The simulation cannot be used
+        afterwards.
+        """
+        self.__dict__.clear()
+
     def rest_create(self, call: Call, req: RestCreate) -> Recording:
         """:meth:`RestControls.create <recsim.sim.controls.RestControls.create>` now."""
         return self.controls.create(call, req)
