@@ -97,7 +97,9 @@ def _simulate(scenario: Scenario, shard: Shard, target: Target, media_dir: str,
     media = target.child(media_dir, scratch=target.renames) if output.formats else None
     writer = RecordingWriter(sim, output.formats, media, words=output.words)
     sim.run(calls)
-    return writer, writer.finish(sink.events), len(calls)
+    rows = writer.finish(sink.events)
+    sim.close()  # nothing reads it now: its calls and streams are freed by reference counts, not the collector
+    return writer, rows, len(calls)
 
 
 def run_shard(scenario: Scenario, shard: Shard, output: ShardOutput, shard_id: int,
