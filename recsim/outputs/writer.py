@@ -207,7 +207,7 @@ def encode_row(row: dict[str, Any]) -> EncodedRow:
         row has no ``words``: they were not captured).
     """
     return (_indented(row["resource"]), (json.dumps(row["timeline"]) + "\n").encode(),
-            words_jsonl(row.get("words", [])))
+            words_jsonl(row["words"]) if "words" in row else b"")
 
 
 def encode_event(item: dict[str, Any]) -> bytes:
