@@ -154,14 +154,10 @@ def merge(target: Target, manifests: list[dict[str, Any]], skipped: int, metadat
     n = len(manifests)
     _raise_open_files(2 * n)
     tally = Tally()
-    rows = tally.count(merge_streams(target, n, "recordings.frames"))
-    if "json" in metadata or "words" in metadata:
-        write_encoded(target, rows, (parts[0] for _, parts in merge_streams(target, n, "events.frames")),
-                      (parts[0] for _, parts in merge_streams(target, n, "transcriptions.frames")),
-                      json_files="json" in metadata, words="words" in metadata)
-    else:
-        for _ in rows:
-            pass
+    write_encoded(target, tally.count(merge_streams(target, n, "recordings.frames")),
+                  (parts[0] for _, parts in merge_streams(target, n, "events.frames")),
+                  (parts[0] for _, parts in merge_streams(target, n, "transcriptions.frames")),
+                  json_files="json" in metadata, words="words" in metadata)  # counts the rows even when neither
     if "parquet" in metadata:
         for table in ("recordings", "events"):
             merge_parquet(target, [shard_name(k, f"{table}.parquet") for k in range(n)], f"{table}.parquet", table)

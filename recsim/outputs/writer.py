@@ -271,7 +271,8 @@ def write_encoded(target: Target | str | Path, rows: Iterable[EncodedRow], event
         ``transcriptions.json`` (``--metadata json``).
     words : bool
         Write ``words.jsonl`` (``--metadata words``; empty when no recording captured a
-        word).
+        word). ``rows`` is consumed whole even when neither is written (a batch's merge
+        counts them).
 
     Raises
     ------
