@@ -112,10 +112,11 @@ def test_a_run_that_fails_midway_leaves_the_folder_as_it_was(tmp_path: Path,
     real = recsim.outputs.target.atomic_write
     writes = {"n": 0}
 
-    def full_disk(path: Any, data: bytes) -> None:
+    def full_disk(path: Any, data: Any) -> None:
         writes["n"] += 1
         if writes["n"] == 2:
-            Path(str(path) + ".1.part").write_bytes(data[:10])  # what a full disk leaves
+            head = data if isinstance(data, bytes) else data[0]  # a media file comes in parts
+            Path(str(path) + ".1.part").write_bytes(bytes(head)[:10])  # what a full disk leaves
             raise OutputError(f"{path}: cannot write (the disk is full)")
         real(path, data)
 

@@ -14,6 +14,7 @@ from recsim.audio.codecs import (
     decode_wav,
     encode_mp3,
     encode_wav,
+    wav_parts,
 )
 from recsim.audio.convert import (
     load_audio,
@@ -78,4 +79,5 @@ __all__ = [
     "to_int16",
     "trim_silence",
     "valid_audio",
+    "wav_parts",
 ]

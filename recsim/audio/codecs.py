@@ -29,6 +29,7 @@ __all__ = [
     "decode_wav",
     "encode_mp3",
     "encode_wav",
+    "wav_parts",
 ]
 
 #: The MP3 bitrate of recordings (spec 002), kbps.
@@ -43,21 +44,28 @@ def _channels(x: np.ndarray) -> int:
     return 1 if x.ndim == 1 else int(x.shape[1])
 
 
-def encode_wav(x: np.ndarray, *, sample_rate: int = SAMPLE_RATE) -> bytes:
-    """Encode int16 PCM as a RIFF WAVE file (PCM 16-bit little endian, 8000 Hz).
+def wav_parts(x: np.ndarray, *, sample_rate: int = SAMPLE_RATE) -> tuple[bytes, memoryview]:
+    """A RIFF WAVE file (PCM 16-bit little endian, 8000 Hz) as its two parts, without a
+    copy of the samples: the 44-byte header and a view of ``x``'s bytes.
+
+    Written one after the other (``Target.write`` takes both), they are
+    :func:`encode_wav`'s bytes; a 10,000-call batch so skips one copy of its 13 GB.
 
     Parameters
     ----------
     x : numpy.ndarray
         ``(n_samples,)`` (1 channel) or ``(n_samples, 2)`` (2 channels, interleaved in
-        the file) int16 PCM.
+        the file) int16 PCM, C-contiguous (else it is copied once). The view shares its
+        memory: do not change ``x`` before the parts are written.
     sample_rate : int
         Must be 8000 Hz: 128 kbps per channel (spec 002).
 
     Returns
     -------
-    bytes
-        ``44 + 2 * n_samples * channels`` bytes.
+    header : bytes
+        44 bytes.
+    data : memoryview
+        ``2 * n_samples * channels`` bytes (format ``"B"``).
 
     Raises
     ------
@@ -84,7 +92,31 @@ def encode_wav(x: np.ndarray, *, sample_rate: int = SAMPLE_RATE) -> bytes:
         b"data",
         len(data),
     )
-    return b"".join((header, data))  # one copy of the samples
+    return header, data
+
+
+def encode_wav(x: np.ndarray, *, sample_rate: int = SAMPLE_RATE) -> bytes:
+    """Encode int16 PCM as a RIFF WAVE file (PCM 16-bit little endian, 8000 Hz).
+
+    Parameters
+    ----------
+    x : numpy.ndarray
+        ``(n_samples,)`` (1 channel) or ``(n_samples, 2)`` (2 channels, interleaved in
+        the file) int16 PCM.
+    sample_rate : int
+        Must be 8000 Hz: 128 kbps per channel (spec 002).
+
+    Returns
+    -------
+    bytes
+        ``44 + 2 * n_samples * channels`` bytes: :func:`wav_parts` joined.
+
+    Raises
+    ------
+    InvalidAudioError
+        Bad array or rate.
+    """
+    return b"".join(wav_parts(x, sample_rate=sample_rate))  # one copy of the samples
 
 
 def decode_wav(data: bytes) -> np.ndarray:

@@ -21,7 +21,7 @@ This package imports :mod:`recsim.sim` and :mod:`recsim.audio`, never the emulat
 (:mod:`recsim.api`, :mod:`recsim.server`).
 """
 
-from recsim.outputs.media import FORMATS, MEDIA_TYPES, encode, validate_formats
+from recsim.outputs.media import FORMATS, MEDIA_TYPES, encode, encode_parts, validate_formats
 from recsim.outputs.remote import FsspecTarget, open_target
 from recsim.outputs.rows import (
     Rows,
@@ -31,7 +31,7 @@ from recsim.outputs.rows import (
     recording_row,
     transcription_json,
 )
-from recsim.outputs.target import PART_SUFFIX, FolderTarget, Target, atomic_write, is_url
+from recsim.outputs.target import PART_SUFFIX, FolderTarget, Parts, Target, atomic_write, is_url
 from recsim.outputs.writer import (
     METADATA,
     RecordingWriter,
@@ -48,12 +48,14 @@ __all__ = [
     "PART_SUFFIX",
     "FolderTarget",
     "FsspecTarget",
+    "Parts",
     "RecordingWriter",
     "Rows",
     "Target",
     "atomic_write",
     "canonical_keys",
     "encode",
+    "encode_parts",
     "finish_rows",
     "is_url",
     "media_name",

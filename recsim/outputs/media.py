@@ -11,10 +11,11 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from recsim.audio import encode_mp3, encode_wav
+from recsim.audio import encode_mp3, wav_parts
 from recsim.errors import ScenarioError
+from recsim.outputs.target import Parts
 
-__all__ = ["FORMATS", "MEDIA_TYPES", "encode", "validate_formats"]
+__all__ = ["FORMATS", "MEDIA_TYPES", "Parts", "encode", "encode_parts", "validate_formats"]
 
 #: Media formats recsim writes, in the order it writes them.
 FORMATS = ("wav", "mp3")
@@ -50,8 +51,40 @@ def validate_formats(formats: Iterable[str] | str) -> tuple[str, ...]:
     return fmts
 
 
+def encode_parts(samples: np.ndarray, fmt: str) -> Parts:
+    """Encode a recording's samples as a media file, in parts written one after the
+    other (:meth:`~recsim.outputs.target.Target.write` takes them): a WAV is its 44-byte
+    header and a view of the samples (no copy of them), an MP3 one part.
+
+    Parameters
+    ----------
+    samples : numpy.ndarray
+        ``(n_samples,)`` or ``(n_samples, 2)`` int16 at 8000 Hz; a WAV's second part
+        shares its memory.
+    fmt : {"wav", "mp3"}
+        WAV 16-bit PCM (128 kbps per channel) or MP3 32 kbps CBR.
+
+    Returns
+    -------
+    Parts
+        The file's bytes, in order; ``sum(len(p) for p in parts)`` bytes.
+
+    Raises
+    ------
+    ScenarioError
+        ``fmt`` is not a media format.
+    InvalidAudioError
+        ``samples`` has the wrong dtype or shape.
+    """
+    if fmt == "wav":
+        return wav_parts(np.ascontiguousarray(samples))
+    if fmt == "mp3":
+        return (encode_mp3(np.ascontiguousarray(samples)),)
+    raise ScenarioError(f"format: {fmt!r} not allowed; allowed: {', '.join(FORMATS)}")
+
+
 def encode(samples: np.ndarray, fmt: str) -> bytes:
-    """Encode a recording's samples as a media file.
+    """Encode a recording's samples as a media file: :func:`encode_parts` joined.
 
     Parameters
     ----------
@@ -72,8 +105,5 @@ def encode(samples: np.ndarray, fmt: str) -> bytes:
     InvalidAudioError
         ``samples`` has the wrong dtype or shape.
     """
-    if fmt == "wav":
-        return encode_wav(np.ascontiguousarray(samples))
-    if fmt == "mp3":
-        return encode_mp3(np.ascontiguousarray(samples))
-    raise ScenarioError(f"format: {fmt!r} not allowed; allowed: {', '.join(FORMATS)}")
+    parts = encode_parts(samples, fmt)
+    return parts[0] if len(parts) == 1 and isinstance(parts[0], bytes) else b"".join(parts)

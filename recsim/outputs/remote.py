@@ -22,7 +22,7 @@ from typing import IO, Any
 
 from recsim._extras import require
 from recsim.errors import MissingExtraError, OutputError
-from recsim.outputs.target import FolderTarget, Target, failing_as, is_url
+from recsim.outputs.target import FolderTarget, Parts, Target, failing_as, is_url
 
 __all__ = ["FsspecTarget", "open_target"]
 
@@ -96,8 +96,8 @@ class FsspecTarget:
     def _failing(self, name: str, what: str) -> contextlib.AbstractContextManager[None]:
         return failing_as(f"{self.url}/{name}", what, Exception)
 
-    def write(self, name: str, data: bytes) -> None:
-        """Put the object ``name`` whole.
+    def write(self, name: str, data: bytes | Parts) -> None:
+        """Put the object ``name`` whole (parts are joined: one put).
 
         Raises
         ------
@@ -105,7 +105,7 @@ class FsspecTarget:
             The store refuses it.
         """
         with self._failing(name, "write"):
-            self.fs.pipe_file(self._path(name), data)
+            self.fs.pipe_file(self._path(name), data if isinstance(data, bytes) else b"".join(data))
 
     @contextmanager
     def open_write(self, name: str) -> Iterator[IO[bytes]]:

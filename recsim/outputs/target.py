@@ -26,21 +26,29 @@ from typing import IO, Protocol
 
 from recsim.errors import OutputError
 
-__all__ = ["PART_SUFFIX", "FolderTarget", "Target", "atomic_write", "failing_as", "is_url"]
+__all__ = ["PART_SUFFIX", "FolderTarget", "Parts", "Target", "atomic_write", "failing_as", "is_url"]
 
 #: Suffix of a file being written (removed by the next run of the folder).
 PART_SUFFIX = ".part"
+#: A file's bytes in parts written in order (a WAV: :func:`recsim.outputs.media.encode_parts`).
+Parts = tuple[bytes | memoryview, ...]
 
 
-def atomic_write(path: str | Path, data: bytes) -> None:
+def _write_all(f: IO[bytes], data: bytes | Parts) -> None:
+    """Write ``data`` (bytes, or parts in order) to the binary file ``f``."""
+    for part in (data,) if isinstance(data, bytes) else data:
+        f.write(part)
+
+
+def atomic_write(path: str | Path, data: bytes | Parts) -> None:
     """Write ``data`` to ``path`` whole: a ``.part`` file beside it, then a rename.
 
     Parameters
     ----------
     path : str or Path
         The file to write; its folder must exist.
-    data : bytes
-        The whole content.
+    data : bytes or Parts
+        The whole content (parts: written one after the other, not joined first).
 
     Raises
     ------
@@ -53,7 +61,7 @@ def atomic_write(path: str | Path, data: bytes) -> None:
     with failing_as(path, "write"):
         try:
             with open(tmp, "wb") as f:
-                f.write(data)
+                _write_all(f, data)
             os.replace(tmp, path)
         except OSError:
             with contextlib.suppress(OSError):
@@ -61,16 +69,10 @@ def atomic_write(path: str | Path, data: bytes) -> None:
             raise
 
 
-def _reason(exc: OSError) -> str:
-    if exc.errno == errno.ENOSPC:
-        return "the disk is full"
-    if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-        return "the file system is read-only or the folder is not writable"
-    if exc.errno == errno.EISDIR:
-        return "it is a folder"
-    if exc.errno in (errno.ENOTDIR, errno.ENOENT):
-        return "a part of the path is a file, or the folder does not exist"
-    return exc.strerror or type(exc).__name__
+_RO = "the file system is read-only or the folder is not writable"
+_NO_DIR = "a part of the path is a file, or the folder does not exist"
+_REASONS = {errno.ENOSPC: "the disk is full", errno.EROFS: _RO, errno.EACCES: _RO, errno.EPERM: _RO,
+            errno.EISDIR: "it is a folder", errno.ENOTDIR: _NO_DIR, errno.ENOENT: _NO_DIR}
 
 
 def is_url(out: object) -> bool:
@@ -80,7 +82,7 @@ def is_url(out: object) -> bool:
 
 def _why(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.errno is not None:
-        return _reason(exc)
+        return _REASONS.get(exc.errno, exc.strerror or type(exc).__name__)
     return f"{type(exc).__name__}: {str(exc)[:160]}"
 
 
@@ -117,8 +119,8 @@ class Target(Protocol):
     url: str
     renames: bool
 
-    def write(self, name: str, data: bytes) -> None:
-        """Write the file ``name`` whole.
+    def write(self, name: str, data: bytes | Parts) -> None:
+        """Write the file ``name`` whole (``data``: bytes, or parts in order).
 
         Raises
         ------
@@ -220,8 +222,9 @@ class FolderTarget:
         self.url = str(self.root)
         self.scratch = scratch
 
-    def write(self, name: str, data: bytes) -> None:
-        """Write ``root/name`` whole (:func:`atomic_write`; in place in a scratch folder).
+    def write(self, name: str, data: bytes | Parts) -> None:
+        """Write ``root/name`` whole (:func:`atomic_write`; in place in a scratch folder);
+        each part goes from its own memory to the file (no joined copy).
 
         Raises
         ------
@@ -232,7 +235,7 @@ class FolderTarget:
             atomic_write(self.root / name, data)
             return
         with failing_as(self.root / name, "write"), open(self.root / name, "wb") as f:
-            f.write(data)
+            _write_all(f, data)
 
     @contextmanager
     def open_write(self, name: str) -> Iterator[IO[bytes]]:

@@ -27,9 +27,9 @@ from typing import IO, TYPE_CHECKING, Any
 import numpy as np
 
 from recsim.errors import ScenarioError
-from recsim.outputs.media import encode
+from recsim.outputs.media import encode_parts
 from recsim.outputs.rows import Rows, finish_rows, recording_row
-from recsim.outputs.target import FolderTarget, Target
+from recsim.outputs.target import FolderTarget, Parts, Target
 from recsim.outputs.words import words_jsonl
 
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ def media_name(sid: str, fmt: str) -> str:
 
 
 def recording_outputs(sim: Simulation, rec: Recording, formats: tuple[str, ...], *,
-                      words: bool = False) -> tuple[dict[str, Any], dict[str, bytes]]:
+                      words: bool = False) -> tuple[dict[str, Any], dict[str, Parts]]:
     """The outputs of one finished recording: its row and, when completed, its media.
 
     Parameters
@@ -96,9 +96,11 @@ def recording_outputs(sim: Simulation, rec: Recording, formats: tuple[str, ...],
     row : dict
         :func:`~recsim.outputs.rows.recording_row` (``row["resource"]`` is the
         Recording resource JSON).
-    media : dict of str to bytes
-        ``{fmt: file bytes}`` of a completed recording (WAV 8 kHz 16-bit PCM, MP3 32
-        kbps), in the order of ``formats``; empty for an absent one.
+    media : dict of str to Parts
+        ``{fmt: file bytes in parts}`` of a completed recording (WAV 8 kHz 16-bit PCM,
+        MP3 32 kbps; :func:`~recsim.outputs.media.encode_parts`: a WAV's samples part is
+        a view of the assembly's samples, so write it before the assembly is dropped),
+        in the order of ``formats``; empty for an absent one.
 
     Raises
     ------
@@ -108,7 +110,7 @@ def recording_outputs(sim: Simulation, rec: Recording, formats: tuple[str, ...],
     row = recording_row(sim, rec, words=words)
     if rec.status != "completed" or rec.assembly is None:
         return row, {}
-    return row, {fmt: encode(rec.assembly.samples, fmt) for fmt in formats}
+    return row, {fmt: encode_parts(rec.assembly.samples, fmt) for fmt in formats}
 
 
 class RecordingWriter:
@@ -165,7 +167,7 @@ class RecordingWriter:
             name = media_name(rec.sid, fmt)
             assert self.media is not None
             self.media.write(name, data)
-            self.media_files.append([name, len(data)])
+            self.media_files.append([name, sum(len(part) for part in data)])
         a = rec.assembly
         assert a is not None
         if self.keep_samples and rec.status == "completed":

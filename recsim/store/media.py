@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from recsim.outputs import atomic_write, encode
+from recsim.outputs import Parts, atomic_write, encode
 from recsim.store.base import StoreBase
 from recsim.store.schema import FINAL_STATUSES, StoreConflictError
 
@@ -25,7 +25,8 @@ class MediaFiles(StoreBase):
         self.write_media(sid, encode(samples, "wav"), None if dual is None else encode(dual, "wav"),
                          account_sid=account_sid)
 
-    def write_media(self, sid: str, wav: bytes, dual_wav: bytes | None, *, account_sid: str | None = None) -> None:
+    def write_media(self, sid: str, wav: bytes | Parts, dual_wav: bytes | None, *,
+                    account_sid: str | None = None) -> None:
         """Write the stored WAV file and, if any, the dual original's, each whole
         (:func:`recsim.outputs.atomic_write`).
 
@@ -33,8 +34,11 @@ class MediaFiles(StoreBase):
         ----------
         sid : str
             RE sid: the files are ``{sid}.wav`` and ``{sid}.dual.wav``.
-        wav, dual_wav : bytes
-            WAV files (16-bit PCM, 8000 Hz); ``dual_wav`` two channels, or None.
+        wav : bytes or Parts
+            The WAV file (16-bit PCM, 8000 Hz; bytes, or parts written one after the
+            other).
+        dual_wav : bytes or None
+            The dual original's WAV file (two channels), or None.
         account_sid : str, optional
             The owner: refuse when the row of ``sid`` is another account's or finished.
 
