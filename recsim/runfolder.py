@@ -22,6 +22,15 @@ holds files recsim did not write   refuses, even with ``overwrite`` (nothing a u
 Before a run goes on in a folder it removes what an interrupted run left: ``*.part``
 files and staging folders (a folder holding nothing else counts as empty).
 
+One run at a time: :func:`recsim.run` and :func:`recsim.batch.run_batch` hold the lock of
+a local folder (:func:`recsim.outputs.lock.output_lock`, an ``flock`` on a file under
+the temporary folder, never in or beside the output folder) from before :func:`claim`
+until the last file is in place. A second run or batch into the same folder (same
+resolved absolute path) refuses at once, touching nothing. The kernel releases the lock
+when its process ends, so a killed run never blocks the next. Object-storage URLs are
+not locked, and there is no lock across machines: two machines writing one folder (of a
+network file system) are not kept apart.
+
 The folder is a :class:`~recsim.outputs.Target`: a local folder or an object-storage
 prefix (``s3://bucket/prefix``, any fsspec URL; issue 14). The rules are the same on
 both, through the same code: on object storage every object is written whole, so the
@@ -42,19 +51,8 @@ from recsim.errors import OutputError
 from recsim.outputs import PART_SUFFIX, Target, open_target
 from recsim.scenario import Scenario
 
-__all__ = [
-    "MANIFEST",
-    "RunIdentity",
-    "claim",
-    "clean_leftovers",
-    "commit",
-    "identity_of",
-    "read_manifest",
-    "remove_outputs",
-    "rollback",
-    "staging",
-    "write_manifest",
-]
+__all__ = ["MANIFEST", "RunIdentity", "claim", "clean_leftovers", "commit", "identity_of", "read_manifest",
+           "remove_outputs", "rollback", "staging", "write_manifest"]
 
 #: The manifest of a run folder.
 MANIFEST = "recsim-run.json"

@@ -27,6 +27,7 @@ import numpy as np
 
 from recsim import runfolder
 from recsim.outputs import RecordingWriter, Rows, Target, is_url, validate_formats, validate_metadata, write_run_files
+from recsim.outputs.lock import output_lock
 from recsim.rest_steps import simulation
 from recsim.scenario import Scenario
 from recsim.sim.callbacks import Event, MemorySink
@@ -184,7 +185,7 @@ def run(scenario: Scenario, *, out_dir: str | Path | None = None, formats: Itera
     ScenarioError
         Invalid formats, metadata, TwiML or audio (before anything is written).
     OutputError
-        ``out_dir`` holds another run or foreign files, is a file, or is not writable.
+        ``out_dir`` holds another run or foreign files, is a file, not writable, or in use by another run.
     SimulationError
         A call flow that cannot continue; ``out_dir`` is left as it was.
     """
@@ -224,15 +225,17 @@ def _in_folder(out_dir: str | Path, identity: runfolder.RunIdentity, overwrite: 
                body: Callable[[Target], _T]) -> tuple[Path | str, _T]:
     """Claim ``out_dir`` (a folder or an fsspec URL) for the run ``identity``, run
     ``body(stage)`` writing into a staging folder, and move the staged outputs into
-    place; on any failure the folder is left as it was (:mod:`recsim.runfolder`)."""
-    created = is_url(out_dir) or not Path(out_dir).exists()
-    out, _ = runfolder.claim(out_dir, identity, overwrite=overwrite, defer=True)
-    try:
-        result = body(runfolder.staging(out))
-        runfolder.commit(out, identity, replace=overwrite)
-    except BaseException:
-        runfolder.rollback(out, created=created)
-        raise
+    place; on any failure the folder is left as it was (:mod:`recsim.runfolder`). All of
+    it holds the folder's lock (:func:`~recsim.outputs.lock.output_lock`)."""
+    with output_lock(out_dir):
+        created = is_url(out_dir) or not Path(out_dir).exists()
+        out, _ = runfolder.claim(out_dir, identity, overwrite=overwrite, defer=True)
+        try:
+            result = body(runfolder.staging(out))
+            runfolder.commit(out, identity, replace=overwrite)
+        except BaseException:
+            runfolder.rollback(out, created=created)
+            raise
     return (str(out_dir) if is_url(out_dir) else Path(out.url)), result
 
 

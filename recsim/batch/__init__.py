@@ -28,6 +28,7 @@ from recsim.batch.plan import Shard, plan_shards, shard_fingerprint
 from recsim.batch.shard import ShardOutput, load_shard, run_shard, shard_name
 from recsim.errors import ScenarioError
 from recsim.outputs import METADATA, Target, is_url, validate_formats, validate_metadata
+from recsim.outputs.lock import output_lock
 from recsim.scenario import Scenario
 from recsim.sim.checks import check_scenario
 
@@ -70,8 +71,8 @@ def run_batch(scenario: Scenario, out_dir: str | Path, *, workers: int = 1, form
     ScenarioError
         Invalid formats, metadata, counts below 1, TwiML or audio.
     OutputError
-        The folder holds another run or foreign files, a finished shard is corrupt, of
-        another run, or lost media; the folder cannot be written.
+        The folder holds another run or foreign files, or another run writes there; a
+        finished shard is corrupt, of another run, or lost media; it cannot be written.
     ClusterError, MissingExtraError
         No Dask scheduler answers; ``recsim[s3]`` / ``recsim[parquet]`` is missing.
     SimulationError
@@ -83,24 +84,26 @@ def run_batch(scenario: Scenario, out_dir: str | Path, *, workers: int = 1, form
     _check_counts(workers=workers, shard_calls=shard_calls)
     check_scenario(scenario)  # apps, TwiML, audio, Dial targets, Play URLs, loops: before anything is written
     identity = runfolder.identity_of(scenario, fmts, {"shard_calls": shard_calls}, meta)
-    created, out, output = _claim(out_dir, identity, overwrite, ShardOutput(
-        str(out_dir), fmts, "parquet" in meta, dict(storage_options or {}), words="words" in meta))
-    manifests, fps, before, todo = _plan(scenario, out, output, shard_calls, identity.fingerprint)
-    _undone_on_failure(out, before, created, lambda: execute(
-        scenario, todo, len(manifests), workers=workers, dask_address=dask_address, dask_client=dask_client,
-        progress=progress))
-    result = _merge(out, manifests, fps, len(todo), meta)
-    runfolder.write_manifest(out, identity, complete=True)
-    return result
+    with output_lock(out_dir):  # from before the folder is read until its manifest says complete
+        created, out, output = _claim(out_dir, identity, overwrite, ShardOutput(
+            str(out_dir), fmts, "parquet" in meta, dict(storage_options or {}), words="words" in meta))
+        manifests, fps, before, todo = _plan(scenario, out, output, shard_calls, identity.fingerprint)
+        _undone_on_failure(out, before, created, lambda: execute(
+            scenario, todo, len(manifests), workers=workers, dask_address=dask_address, dask_client=dask_client,
+            progress=progress))
+        return _merge(out, manifests, fps, len(todo), meta, identity)
 
 
 def _merge(out: Target, manifests: list[dict[str, Any] | None], fps: list[str], ran: int,
-           meta: tuple[str, ...]) -> BatchResult:
-    """Check the shards that just ran (their manifests, streams, media), then merge all."""
+           meta: tuple[str, ...], identity: runfolder.RunIdentity) -> BatchResult:
+    """Check the shards that just ran (their manifests, streams, media), merge all, then
+    write the manifest of the finished run."""
     media_now, shards_now = out.listing("media"), out.listing(".shards")
     checked = [m if m is not None else load_shard(out, k, fps[k], media_now, shards_now)
                for k, m in enumerate(manifests)]
-    return merge(out, checked, len(checked) - ran, meta)
+    result = merge(out, checked, len(checked) - ran, meta)
+    runfolder.write_manifest(out, identity, complete=True)
+    return result
 
 
 def _claim(out_dir: str | Path, identity: runfolder.RunIdentity, overwrite: bool,

@@ -23,8 +23,9 @@ code  meaning
 0     success
 2     invalid input: scenario (ScenarioError), TwiML (TwimlError), arguments, any other
       RecsimError
-3     output folder problem (OutputError, or an OSError): held by another run, stale or
-      corrupt shards, not writable, disk full, ``--out`` is a file
+3     output folder problem (OutputError, or an OSError): held by another run, another
+      recsim run writing there, stale or corrupt shards, not writable, disk full, ``--out``
+      is a file
 4     a call flow failed at run time (SimulationError); outputs left as they were
 5     the Dask scheduler cannot be reached (ClusterError)
 130   interrupted (Ctrl-C); outputs left as they were: run the same command again to resume

@@ -15,7 +15,9 @@ the emulator (per recording, :func:`recording_outputs`). Modules:
 - :mod:`~recsim.outputs.rows`: the Recording resource (:func:`recording_json`), a
   recording's row and the canonical order of rows, events and transcriptions;
 - :mod:`~recsim.outputs.writer`: :func:`recording_outputs`, :class:`RecordingWriter`
-  and :func:`write_run_files`.
+  and :func:`write_run_files`;
+- :mod:`~recsim.outputs.lock`: :func:`~recsim.outputs.lock.output_lock`, one recsim run
+  at a time in a local output folder.
 
 This package imports :mod:`recsim.sim` and :mod:`recsim.audio`, never the emulator
 (:mod:`recsim.api`, :mod:`recsim.server`).
