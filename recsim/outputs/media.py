@@ -84,26 +84,15 @@ def encode_parts(samples: np.ndarray, fmt: str) -> Parts:
 
 
 def encode(samples: np.ndarray, fmt: str) -> bytes:
-    """Encode a recording's samples as a media file: :func:`encode_parts` joined.
+    """A recording's media file as one bytes object: :func:`encode_parts` joined.
 
-    Parameters
-    ----------
-    samples : numpy.ndarray
-        ``(n_samples,)`` or ``(n_samples, 2)`` int16 at 8000 Hz.
-    fmt : {"wav", "mp3"}
-        WAV 16-bit PCM (128 kbps per channel) or MP3 32 kbps CBR.
-
-    Returns
-    -------
-    bytes
-        The whole file.
+    ``samples`` is ``(n_samples,)`` or ``(n_samples, 2)`` int16 at 8000 Hz; ``fmt`` is
+    ``"wav"`` (16-bit PCM, 128 kbps per channel) or ``"mp3"`` (32 kbps CBR).
 
     Raises
     ------
-    ScenarioError
-        ``fmt`` is not a media format.
-    InvalidAudioError
-        ``samples`` has the wrong dtype or shape.
+    ScenarioError, InvalidAudioError
+        As :func:`encode_parts`: not a media format; wrong dtype or shape.
     """
     parts = encode_parts(samples, fmt)
     return parts[0] if len(parts) == 1 and isinstance(parts[0], bytes) else b"".join(parts)
