@@ -94,5 +94,4 @@ def encode(samples: np.ndarray, fmt: str) -> bytes:
     ScenarioError, InvalidAudioError
         As :func:`encode_parts`: not a media format; wrong dtype or shape.
     """
-    parts = encode_parts(samples, fmt)
-    return parts[0] if len(parts) == 1 and isinstance(parts[0], bytes) else b"".join(parts)
+    return b"".join(encode_parts(samples, fmt))  # one part (MP3): that same bytes object, no copy
