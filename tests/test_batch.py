@@ -12,9 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from recsim import ScenarioError, scenario_from_dict
 from recsim.batch import plan_shards, run_batch
+from recsim.batch.plan import unit_ranges
 
 MIX = [{"template": "voicemail", "weight": 4}, {"template": "dual_dial", "weight": 3},
        {"template": "payment_pause", "weight": 2}, {"template": "outbound_record", "weight": 1},
@@ -75,6 +78,17 @@ def test_same_bytes_on_one_two_processes_and_dask(tmp_path: Path) -> None:
     assert len([k for k in one if k.startswith("media")]) == r1.by_status.get("completed", 0)
     events = [json.loads(x) for x in (tmp_path / "one" / "events.jsonl").read_text().splitlines()]
     assert [e["time"] for e in events] == sorted(e["time"] for e in events)
+
+
+@given(st.integers(0, 5000), st.integers(1, 400))
+def test_unit_ranges_cover_every_unit_once_in_order_with_a_tail_of_quarter_shards(n: int, size: int) -> None:
+    ranges = unit_ranges(n, size)
+    assert [u for lo, hi in ranges for u in range(lo, hi)] == list(range(n))
+    assert all(0 < hi - lo <= size for lo, hi in ranges)
+    small = max(1, size // 4)
+    tail = [r for r in ranges if r[0] >= max(0, n - 2 * size)]
+    assert all(hi - lo <= small for lo, hi in tail) and sum(hi - lo for lo, hi in tail) == min(n, 2 * size)
+    assert len(ranges) - len(tail) == -(-max(0, n - 2 * size) // size)  # the rest: full shards (the last may be short)
 
 
 def test_resume_skips_finished_shards_and_gives_the_same_outputs(tmp_path: Path) -> None:

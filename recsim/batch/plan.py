@@ -17,7 +17,7 @@ from recsim.scenario import CallSpec, PartySpec, Scenario
 from recsim.scenario.traffic import expand_units, unit_starts
 from recsim.twiml import Dial, Record, Redirect, parse_twiml
 
-__all__ = ["Shard", "plan_shards", "shard_calls", "shard_fingerprint"]
+__all__ = ["Shard", "plan_shards", "shard_calls", "shard_fingerprint", "unit_ranges"]
 
 
 def _rooms(scenario: Scenario, call: CallSpec, index: int) -> Iterator[str]:
@@ -79,9 +79,30 @@ class Shard:
     units: tuple[int, int] = (0, 0)
 
 
+def unit_ranges(n: int, size: int) -> list[tuple[int, int]]:
+    """Ranges ``[lo, hi)`` of ``n`` traffic units: ``size`` units each, but the last
+    ``2 * size`` units in ranges of ``size // 4`` (at least 1).
+
+    Shards are handed to the workers one at a time, so a batch ends when the worker that
+    took the last shard finishes it, while the others wait; small shards at the end
+    make that wait a quarter as long (a 200-unit shard of one-minute calls takes ~1 s
+    late in a batch). Each shard costs ~4 ms of its own.
+
+    Examples
+    --------
+    >>> unit_ranges(1000, 200)[:4], len(unit_ranges(1000, 200))
+    ([(0, 200), (200, 400), (400, 600), (600, 650)], 11)
+    """
+    head = max(0, n - 2 * size)
+    small = max(1, size // 4)
+    return [(lo, min(head, lo + size)) for lo in range(0, head, size)] + \
+        [(lo, min(n, lo + small)) for lo in range(head, n, small)]
+
+
 def plan_shards(scenario: Scenario, shard_calls: int = 200) -> list[Shard]:
     """Shards of about ``shard_calls`` listed calls (whole conference groups each, in
-    call order), then of ``shard_calls`` traffic units (expanded by the shard itself)."""
+    call order), then of ``shard_calls`` traffic units (expanded by the shard itself;
+    the last ones smaller: :func:`unit_ranges`)."""
     shards: list[Shard] = []
     current: list[int] = []
     for g in _groups(scenario):
@@ -93,7 +114,7 @@ def plan_shards(scenario: Scenario, shard_calls: int = 200) -> list[Shard]:
         shards.append(Shard(calls=tuple(sorted(current))))
     if scenario.traffic is not None:
         n = unit_starts(scenario.traffic, scenario.seed).shape[0]
-        shards += [Shard(units=(lo, min(n, lo + shard_calls))) for lo in range(0, n, shard_calls)]
+        shards += [Shard(units=r) for r in unit_ranges(n, shard_calls)]
     return shards
 
 

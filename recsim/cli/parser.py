@@ -158,7 +158,8 @@ def _run_parser(sub: argparse._SubParsersAction) -> None:
                        help="worker processes (a batch in shards; resumable)")
     p_run.add_argument("--dask", metavar="ADDRESS", help="run the shards on a Dask scheduler (tcp://host:8786)")
     p_run.add_argument("--shard-calls", type=_positive_int, default=200,
-                       help="calls per shard of a batch (default 200)")
+                       help="calls per shard of a batch (default 200); the last 2 x SHARD_CALLS traffic calls "
+                            "go in shards a quarter that size, so the workers finish together")
     p_run.add_argument("--overwrite", action="store_true",
                        help="replace the outputs of another run in --out (only files recsim wrote are removed)")
     p_run.add_argument("--media", choices=("files", "none"), default="files",
