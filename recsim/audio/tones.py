@@ -8,6 +8,8 @@ both tones present, twist, tone purity, minimum level).
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 
 from recsim.audio import _goertzel
@@ -242,13 +244,21 @@ def detect_dtmf(
 
 def _scan_limits(stop_keys: str, max_start: int | None) -> tuple[np.ndarray, int]:
     """``stop_keys`` as a (16,) uint8 mask by key code, ``max_start`` as an int (-1: none)."""
-    stop = np.zeros(16, dtype=np.uint8)
-    for key in stop_keys:
-        if key not in _KEY_CODE:
-            raise InvalidAudioError(f"stop_keys: {key!r} is not allowed; expected keys of 0123456789*#ABCD")
-        stop[_KEY_CODE[key]] = 1
+    stop = _stop_mask(stop_keys) if isinstance(stop_keys, str) else _stop_mask.__wrapped__(stop_keys)
     if max_start is None:
         return stop, -1
     if isinstance(max_start, bool) or not isinstance(max_start, int | np.integer) or max_start < 0:
         raise InvalidAudioError(f"max_start: {max_start!r} is not allowed; expected a sample index >= 0 or None")
     return stop, int(max_start)
+
+
+@cache
+def _stop_mask(stop_keys: str) -> np.ndarray:
+    """The (16,) uint8 mask of ``stop_keys`` by key code, made once per string (read-only)."""
+    stop = np.zeros(16, dtype=np.uint8)
+    for key in stop_keys:
+        if key not in _KEY_CODE:
+            raise InvalidAudioError(f"stop_keys: {key!r} is not allowed; expected keys of 0123456789*#ABCD")
+        stop[_KEY_CODE[key]] = 1
+    stop.setflags(write=False)
+    return stop

@@ -90,18 +90,18 @@ def find_record_end(
     chunk = int(CHUNK_S * SAMPLE_RATE)
     stop = to_sample(end.time)
     pos = s0
-    prev_tail = np.zeros(0, dtype=np.int16)
     stop_keys = "".join(k for k in finish_on_key if k in _KEYPAD)  # others are never heard
     while pos < stop:
         b = min(pos + chunk, stop)
-        x = leg.inbound.render(pos, b)
-        hit = scanner.feed(x) if scanner is not None else None
+        # The receiver hears the window from two blocks before the chunk (a tone across
+        # the edge is still seen; none before s0); one render gives both, as any cut of
+        # a stream renders the same samples.
+        first = pos - _DTMF_OVERLAP if finish_on_key and pos > s0 else pos  # sample of both[0]
+        both = leg.inbound.render(first, b)
+        hit = scanner.feed(both[pos - first :]) if scanner is not None else None
         if finish_on_key:
-            both = np.concatenate([prev_tail, x])
-            first = pos - prev_tail.shape[0]  # sample of both[0]
             # A press after the timeout cannot win: look only up to it, and only until
-            # the first finishOnKey press (every press is at or after s0: the tail is
-            # empty in the first chunk).
+            # the first finishOnKey press (every press is at or after s0).
             limit = None if hit is None else max(0, s0 + hit - first)
             for at, key in detect_dtmf(both, stop_keys=stop_keys, max_start=limit):
                 abs_sample = first + at
@@ -111,7 +111,6 @@ def find_record_end(
                         end = RecordEnd("key", t_key, key)
                         stop = min(stop, abs_sample)
                     break
-            prev_tail = x[-_DTMF_OVERLAP:]
         if hit is not None:
             t_hit = (s0 + hit) / SAMPLE_RATE
             if t_hit < end.time:
