@@ -243,3 +243,30 @@ def test_levels_around_the_receivers_minimum() -> None:
             assert got == ref.detect_dtmf(x16)
             found.add(bool(got))
     assert found == {True, False}
+
+
+@pytest.mark.parametrize("codec", ["L16", "PCMU", "PCMA"])
+def test_record_end_on_a_real_stream_equals_the_reference(codec: str) -> None:
+    """find_record_end renders each 10 s window with its two-block overlap in one call
+    (relying on any cut of a stream rendering the same samples); the reference renders
+    the whole range at once. On a recsim Stream (coded clips, overlapping clips summed,
+    gaps) with a '#' at onsets around the first chunk edge: the same end."""
+    from recsim.sim.media import Stream
+
+    account = SimpleNamespace(trim_threshold_dbfs=-50.0, trim_frame_s=0.01)
+    tone = dtmf_tone("#", duration_s=0.06, level_dbfs=-12.0)
+    talk = speech_like(12.0, seed=4, level_dbfs=-30.0, pauses=False)
+    reasons = set()
+    for at in range(1000 + CHUNK - 600, 1000 + CHUNK + 200, 37):  # t0 is sample 1000
+        stream = Stream()
+        stream.codec = codec
+        stream.add(0, talk[:50_000])
+        stream.add(45_000, talk[50_000:])  # overlaps the first clip: summed
+        stream.add(at, tone)
+        leg = SimpleNamespace(inbound=stream, no_media=[], dtmf=[])
+        for timeout in (0, 5):
+            kw = {"t0": 0.125, "timeout": timeout, "finish_on_key": "#", "max_length": 30.0}
+            got, want = find_record_end(account, leg, **kw), ref.record_end(account, leg, **kw)
+            assert (got.reason, got.time, got.digit) == want
+            reasons.add(got.reason)
+    assert reasons == {"key"}
