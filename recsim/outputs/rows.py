@@ -59,14 +59,15 @@ def recording_json(rec: Recording, *, account_sid: str, epoch: dt.datetime) -> d
     status = fetch_status(rec.status)
     done = status in ("completed", "absent", "deleted")
     exact = rec.assembly.n_samples / SAMPLE_RATE if rec.assembly is not None and status == "completed" else None
+    started = rfc2822(epoch, rec.start)
     return {
         "account_sid": account_sid,
         "api_version": API_VERSION,
         "call_sid": rec.leg.sid,
         "conference_sid": rec.conference_sid,
-        "date_created": rfc2822(epoch, rec.start),
+        "date_created": started,
         "date_updated": rfc2822(epoch, rec.updated_at),
-        "start_time": rfc2822(epoch, rec.start),
+        "start_time": started,
         "duration": str(rec.duration) if done and rec.duration is not None else "-1",
         "sid": rec.sid,
         "price": None,

@@ -216,7 +216,7 @@ class Kernel:
         and the words it says (s from ``t``): the one path of a party's audio into the
         platform. With a network path (``leg.line``) the clip is band filtered and its
         lost packets concealed (:mod:`recsim.sim.network`)."""
-        start = to_sample(t)
+        start = round(t * SAMPLE_RATE)  # to_sample(t), inlined: once per clip of a party
         if leg.line is not None:
             samples, concealed = leg.line.receive(start, samples)
             leg.concealed += [(a / SAMPLE_RATE, b / SAMPLE_RATE) for a, b in concealed]
@@ -229,15 +229,19 @@ class Kernel:
 
     def place_party_audio(self, leg: Leg, clips: list[AudioClip], mulaw: bool, at: float) -> None:
         """Put a party's clips (and their words) on ``leg.inbound`` from its answer time
-        ``at`` (s); with a network path, its noise floor from ``at`` and its outages so far
-        (no-media spans)."""
+        ``at`` (s), each through :meth:`party_audio`; with a network path, its noise floor
+        from ``at`` and its outages so far (no-media spans)."""
         if leg.line is not None and leg.inbound.floor is None:
             leg.inbound.floor = leg.line.floor(to_sample(at))
+        clip_audio, party_audio, scenario = self.inputs.clip_audio, self.party_audio, self.scenario
         end = at
-        for clip in clips:
-            samples = self.inputs.clip_audio(clip, mulaw)
-            self.party_audio(leg, at + clip.at, samples, clip_words(self.scenario, clip, samples))
-            end = max(end, at + clip.at + samples.shape[0] / SAMPLE_RATE)
+        for clip in clips:  # thousands of clips a shard: names looked up once, above
+            t = at + clip.at
+            samples = clip_audio(clip, mulaw)
+            party_audio(leg, t, samples, clip_words(scenario, clip, samples))
+            t += samples.shape[0] / SAMPLE_RATE
+            if t > end:
+                end = t
         update_spans(leg, end)
 
     # ----------------------------------------------------------------- calls

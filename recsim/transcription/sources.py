@@ -248,16 +248,17 @@ def clip_words(scenario: Scenario, clip: AudioClip, samples: np.ndarray) -> Sequ
     ScenarioError
         A file's sidecar is malformed.
     """
-    if clip.talker is not None:
-        t = clip.talker
-        bank_n = round(BANK_SECONDS * SAMPLE_RATE)
-        first = round(t.offset_s * SAMPLE_RATE) % bank_n
-        return TalkerSlice(scenario.seed, t.voice, first, samples.shape[0])
+    t = clip.talker
+    if t is not None:
+        return TalkerSlice(scenario.seed, t.voice, round(t.offset_s * SAMPLE_RATE) % _BANK_N, samples.shape[0])
     if clip.synthetic is not None:
         return _synthetic_words(clip.synthetic, samples)
     assert clip.file is not None
     return _scenario_file_words(scenario, clip.file)
 
+
+#: Samples of a talker bank voice (a talker clip's offset wraps around it).
+_BANK_N = round(BANK_SECONDS * SAMPLE_RATE)
 
 #: A scenario's file words, read once per scenario object: ``(id, path) -> (scenario, words)``.
 _PER_SCENARIO: dict[tuple[int, str], tuple[Scenario, tuple[Word, ...]]] = {}

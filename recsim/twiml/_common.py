@@ -4,6 +4,7 @@ attribute checks every verb uses. Private to :mod:`recsim.twiml`."""
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from functools import lru_cache
 from urllib.parse import urljoin, urlparse
 
 from recsim.errors import InvalidRequestError, TwimlError, did_you_mean
@@ -39,8 +40,10 @@ class Ctx:
         return urljoin(self.url, url) if self.url.startswith(("http://", "https://")) else url
 
 
+@lru_cache(maxsize=256)
 def valid_url(value: str) -> bool:
-    """An absolute http(s) URL or a relative one, without whitespace."""
+    """An absolute http(s) URL or a relative one, without whitespace (a function of
+    ``value`` only: cached, a run's documents repeat their callback URLs)."""
     if not value or any(c.isspace() for c in value):
         return False
     p = urlparse(value)
