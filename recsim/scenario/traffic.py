@@ -32,7 +32,7 @@ lognormal's ``mean`` at most ln(86,400) and its ``sd`` at most 10.
 from __future__ import annotations
 
 import math
-from functools import lru_cache
+from bisect import bisect_right
 from typing import Annotated, Any, Literal
 
 import numpy as np
@@ -169,13 +169,8 @@ def _talk(rng: np.random.Generator, talk: Talk, start: float, end: float, voice:
 
 #: Most spurt / offset / pause triples drawn at once by :func:`_talk_uniform`.
 _BULK = 400
-
-
-@lru_cache(maxsize=8)
-def _bounds(s_low: float, s_high: float, p_low: float, p_high: float) -> tuple[np.ndarray, np.ndarray]:
-    """Low bounds and ranges (``high - low``) of ``_BULK`` (spurt, offset, pause) triples."""
-    lows = np.tile(np.array([s_low, 0.0, p_low]), _BULK)
-    return lows, np.subtract(np.tile(np.array([s_high, BANK_SECONDS - 21, p_high]), _BULK), lows)
+#: Per-column floor and ceiling of (spurt, offset, pause) rows: Dist.draw's clip, a spurt at most 20 s.
+_FLOOR, _CEIL = np.array([MIN_DRAW_S, -np.inf, MIN_DRAW_S]), np.array([20.0, np.inf, MAX_CALL_S])
 
 
 def _talk_uniform(rng: np.random.Generator, talk: Talk, start: float, end: float,
@@ -190,22 +185,25 @@ def _talk_uniform(rng: np.random.Generator, talk: Talk, start: float, end: float
     m = max(1, int((end - start) / (min(max(s.low, MIN_DRAW_S), 20.0) + max(p.low, MIN_DRAW_S))) + 2)
     if m > _BULK:
         return None
-    lows, ranges = (b[: 3 * m] for b in _bounds(s.low, s.high, p.low, p.high))
+    lows, ranges = np.array([s.low, 0.0, p.low]), np.array([s.high - s.low, BANK_SECONDS - 21, p.high - p.low])
     bits = rng.bit_generator
     saved = bits.state
-    u = (lows + ranges * rng.random(3 * m)).reshape(m, 3)
-    u[:, 0::2] = np.minimum(np.maximum(u[:, 0::2], MIN_DRAW_S), MAX_CALL_S)  # spurts, pauses: as Dist.draw clips
+    u = lows + ranges * rng.random((m, 3))  # rows of (spurt, offset, pause)
+    bits.state = saved
+    np.minimum(np.maximum(u, _FLOOR, out=u), _CEIL, out=u)  # min(max(x, floor), ceiling) per column, exact
     clips: list[dict[str, Any]] = []
     t = start
-    for spurt_u, offset, pause in u.tolist():
-        spurt = min(spurt_u, end - t, 20.0)
-        if t >= end or spurt <= 0.05:
+    for spurt, offset, pause in u.tolist():
+        if t >= end:
             break
+        if spurt > end - t:
+            spurt = end - t
+        if spurt <= 0.05:  # a spurt too short for a clip
+            return None
         clips.append({"talker": {"voice": voice, "offset_s": round(offset, 3), "seconds": round(spurt, 3)},
                       "at": round(t, 3)})
         t += spurt + pause
-    bits.state = saved
-    if t < end:  # a spurt too short for a clip (or, never for valid bounds, more than m triples needed)
+    if t < end:  # never for valid bounds: more than m rows needed
         return None
     rng.random(3 * len(clips))  # the draws the clips used, and no more
     return clips
@@ -319,11 +317,13 @@ def expand_units(tr: Traffic, seed: int, units: range, starts: np.ndarray) -> tu
     parties of ``units``; unit ``i`` draws from ``SeedSequence(seed, spawn_key=(3, i))``."""
     weights = np.array([m.weight for m in tr.mix], dtype=np.float64)
     weights /= weights.sum()
+    cdf = weights.cumsum()
+    cdf = (cdf / cdf[-1]).tolist()  # rng.choice(len(mix), p=weights) is bisect_right(cdf, rng.random())
     calls: list[tuple[int, dict[str, Any]]] = []
     parties: dict[str, Any] = {}
     for i in units:
         rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(3, i)))
-        entry = tr.mix[int(rng.choice(len(tr.mix), p=weights))]
+        entry = tr.mix[bisect_right(cdf, rng.random())]
         unit_calls, unit_parties = _unit(entry, i, float(starts[i]), rng, tr)
         calls += [(UNIT_INDEX_BASE + 16 * i + k, c) for k, c in enumerate(unit_calls)]
         parties.update(unit_parties)
