@@ -22,6 +22,7 @@ Sources of each setting: see :mod:`recsim.audio.loss`, :mod:`recsim.audio.concea
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from functools import lru_cache
 from typing import Literal
 
 from pydantic import Field
@@ -132,8 +133,11 @@ class ScenarioNetwork(NetworkSpec):
 DEFAULT_NETWORK = ScenarioNetwork()
 
 
+@lru_cache(maxsize=256)
 def resolve_impairments(*levels: NetworkSpec | None) -> Impairments:
-    """Merge network settings, most specific first (party, call, scenario).
+    """Merge network settings, most specific first (party, call, scenario). Remembered
+    for the last 256 distinct ``levels`` (frozen, so equal levels merge equally; a
+    batch shard asks once per leg, nearly always with the same levels).
 
     Parameters
     ----------
