@@ -317,8 +317,8 @@ def expand_units(tr: Traffic, seed: int, units: range, starts: np.ndarray) -> tu
     parties of ``units``; unit ``i`` draws from ``SeedSequence(seed, spawn_key=(3, i))``."""
     weights = np.array([m.weight for m in tr.mix], dtype=np.float64)
     weights /= weights.sum()
-    cdf = weights.cumsum()
-    cdf = (cdf / cdf[-1]).tolist()  # rng.choice(len(mix), p=weights) is bisect_right(cdf, rng.random())
+    cum = weights.cumsum()
+    cdf = (cum / cum[-1]).tolist()  # rng.choice(len(mix), p=weights) is bisect_right(cdf, rng.random())
     calls: list[tuple[int, dict[str, Any]]] = []
     parties: dict[str, Any] = {}
     for i in units:
