@@ -17,7 +17,7 @@ from recsim.audio.conceal import conceal, lost_sample_runs
 from recsim.audio.line import NOISE_BANK_SAMPLES, NOMINAL_SPEECH_DBOV, band_filter, noise_bank
 from recsim.audio.loss import PACKET_SAMPLES, PacketFate, loss_runs
 from recsim.scenario import CallSpec, Scenario
-from recsim.scenario.network import DEFAULT_NETWORK, Impairments, NetworkSpec, resolve_impairments
+from recsim.scenario.network import DEFAULT_NETWORK, Impairments, resolve_impairments
 from recsim.sim.leg import Leg
 from recsim.sim.media import Floor
 
@@ -135,30 +135,9 @@ def attach(scenario: Scenario, call_index: int, call_spec: CallSpec, leg: Leg, a
     if net.codecs:
         codec = party.codec if party is not None and party.codec else default_codec(address)
         leg.codec = leg.inbound.codec = leg.outbound.codec = codec
-    party_net = party.network if party is not None else None
-    if party_net is None and call_spec.network is None:
-        imp, active = _scenario_level(net)
-    else:
-        imp = resolve_impairments(party_net, call_spec.network, net)
-        active = imp.active
-    if active:
+    imp = resolve_impairments(party.network if party is not None else None, call_spec.network, net)
+    if imp.active:
         leg.line = LegLine(imp, scenario.seed, (call_index, leg_no), round(at * SAMPLE_RATE))
-
-
-#: The impairments of a scenario's network alone, per (frozen) network object:
-#: ``id(net) -> (net, impairments, active)`` (every leg that sets none resolves them).
-_SCENARIO_LEVEL: dict[int, tuple[NetworkSpec, Impairments, bool]] = {}
-
-
-def _scenario_level(net: NetworkSpec) -> tuple[Impairments, bool]:
-    """``resolve_impairments(net)`` and whether it is active, resolved once per object."""
-    hit = _SCENARIO_LEVEL.get(id(net))
-    if hit is None or hit[0] is not net:
-        if len(_SCENARIO_LEVEL) >= 64:
-            _SCENARIO_LEVEL.clear()
-        imp = resolve_impairments(net)
-        hit = _SCENARIO_LEVEL[id(net)] = (net, imp, imp.active)
-    return hit[1], hit[2]
 
 
 def update_spans(leg: Leg, t: float) -> None:
