@@ -222,6 +222,10 @@ class FolderTarget:
         self.url = str(self.root)
         self.scratch = scratch
 
+    def _at(self, name: str) -> str:
+        """The path of ``root/name``, as a string (a Path per file costs ~2 us a join)."""
+        return os.path.join(self.url, name)
+
     def write(self, name: str, data: bytes | Parts) -> None:
         """Write ``root/name`` whole (:func:`atomic_write`; in place in a scratch folder);
         each part goes from its own memory to the file (no joined copy).
@@ -231,10 +235,11 @@ class FolderTarget:
         OutputError
             Not writable, full, or the name is a folder.
         """
+        path = self._at(name)
         if not self.scratch:
-            atomic_write(self.root / name, data)
+            atomic_write(path, data)
             return
-        with failing_as(self.root / name, "write"), open(self.root / name, "wb") as f:
+        with failing_as(path, "write"), open(path, "wb") as f:
             _write_all(f, data)
 
     @contextmanager
@@ -319,8 +324,8 @@ class FolderTarget:
         OutputError
             It cannot be renamed.
         """
-        with failing_as(self.root / dst, "move into place"):
-            os.replace(self.root / src, self.root / dst)
+        with failing_as(self._at(dst), "move into place"):
+            os.replace(self._at(src), self._at(dst))
 
     def remove(self, names: list[str]) -> None:
         """Unlink ``root/name`` for each name (missing is fine).
