@@ -139,3 +139,21 @@ def interleave_pairs(lo: np.ndarray, hi: np.ndarray, out: np.ndarray) -> None:
     that vectorises; numpy's strided copy into each column is ~5x slower."""
     for i in range(out.shape[0]):
         out[i] = np.uint32(np.uint16(lo[i])) | (np.uint32(np.uint16(hi[i])) << np.uint32(16))
+
+
+@njit(cache=True, nogil=True)
+def element_offset(base: np.ndarray, view: np.ndarray) -> int:
+    """Index in ``base`` of ``view``'s first element: ``(address of view - address of
+    base) // itemsize`` for a non-empty view into the 1-D C-contiguous ``base`` (of its
+    dtype; an empty view may give any index). ~0.5 us; numpy's ``__array_interface__``
+    builds a dict per call (~1.5 us)."""
+    return (view.ctypes.data - base.ctypes.data) // base.itemsize
+
+
+@njit(cache=True, nogil=True)
+def saturate_into(acc: np.ndarray, out: np.ndarray) -> None:
+    """``out[i] = clip(acc[i], -32768, 32767)``: an int32 sum saturated into int16
+    ``out`` (any strides, the same length); ``to_int16(acc)`` without its two
+    temporaries."""
+    for i in range(out.shape[0]):
+        out[i] = min(max(acc[i], -32768), 32767)

@@ -177,8 +177,8 @@ def assemble(
         t_start, b = silence_bounds(whole, threshold_dbfs=threshold_dbfs, frame_s=frame_s)
     lo, hi = (t_start, b) if trim else (0, untrimmed)
 
-    def source() -> tuple[np.ndarray, np.ndarray | None]:
-        samples = (whole if whole is not None else _span(rec, acc.parts, 0, untrimmed, nch))[lo:hi]
+    def source() -> tuple[np.ndarray, np.ndarray | None]:  # cut invariant unless whole: render only [lo, hi)
+        samples = whole[lo:hi] if whole is not None else _span(rec, acc.parts, lo, hi, nch)
         return (downmix(samples), samples) if mono else (samples, None)
 
     return Assembly(

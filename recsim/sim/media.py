@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from recsim.audio import SAMPLE_RATE, g711_roundtrip, to_int16
+from recsim.audio._kernels import element_offset, saturate_into
 from recsim.audio.line import noise_span
 from recsim.scenario.words import Word
 
@@ -80,15 +81,15 @@ class Floor:
 
 
 #: Coded copies of clips shared by many streams: ``(id, codec)`` -> ``(clip, coded,
-#: address of the clip's first sample)``; the clip is held so its id is not reused while
-#: cached. Read-only arrays (the talker bank's voices, synthetic voices) have a cache of
-#: their own, so the many one-off arrays (a beep, a ringback) never evict a voice.
-_CODED: dict[tuple[int, str], tuple[np.ndarray, np.ndarray, int]] = {}
-_SHARED: dict[tuple[int, str], tuple[np.ndarray, np.ndarray, int]] = {}
+#: whether its slices are sliced from the coded copy)``; the clip is held so its id is not
+#: reused while cached. Read-only arrays (the talker bank's voices, synthetic voices) have
+#: a cache of their own, so the many one-off arrays (a beep, a ringback) never evict a voice.
+_CODED: dict[tuple[int, str], tuple[np.ndarray, np.ndarray, bool]] = {}
+_SHARED: dict[tuple[int, str], tuple[np.ndarray, np.ndarray, bool]] = {}
 _CODED_MAX = 256
 
 
-def _coded_whole(samples: np.ndarray, codec: str) -> tuple[np.ndarray, np.ndarray, int]:
+def _coded_whole(samples: np.ndarray, codec: str) -> tuple[np.ndarray, np.ndarray, bool]:
     key = (id(samples), codec)
     cache = _CODED if samples.flags.writeable else _SHARED
     hit = cache.get(key)
@@ -98,7 +99,8 @@ def _coded_whole(samples: np.ndarray, codec: str) -> tuple[np.ndarray, np.ndarra
     out.flags.writeable = False
     if len(cache) >= _CODED_MAX:
         cache.pop(next(iter(cache)))
-    entry = cache[key] = (samples, out, samples.__array_interface__["data"][0])
+    sliceable = type(samples) is np.ndarray and samples.ndim == 1 and samples.flags.c_contiguous
+    entry = cache[key] = (samples, out, sliceable and not samples.flags.writeable)
     return entry
 
 
@@ -119,12 +121,16 @@ def coded(samples: np.ndarray, codec: str) -> np.ndarray:
     talker's voice) is the same slice of that array's coded copy: coded once, sliced
     per clip (no copy). The result is read-only.
     """
-    base = _shared_base(samples)
-    if base is None:
-        return _coded_whole(samples, codec)[1]
-    _, whole, address = _coded_whole(base, codec)
-    off = (samples.__array_interface__["data"][0] - address) // base.itemsize
-    return whole[off : off + samples.shape[0]]
+    base = samples.base
+    hit = _SHARED.get((id(base), codec))
+    if (hit is None or hit[0] is not base or not hit[2] or base.flags.writeable  # first clip of a base
+            or samples.ndim != 1 or not samples.flags.c_contiguous or samples.dtype is not base.dtype):
+        base = _shared_base(samples)
+        if base is None:
+            return _coded_whole(samples, codec)[1]
+        hit = _coded_whole(base, codec)
+    off = element_offset(base, samples)
+    return hit[1][off : off + samples.shape[0]]
 
 
 def _disjoint(spans: list[tuple[int, int]]) -> bool:
@@ -207,6 +213,8 @@ class Stream:
         """:meth:`render` of samples ``[a, a + len(out))`` written into ``out``: ``(n,)``
         int16, any stride (a channel of a dual recording), all zeros on entry. Disjoint
         clips and links are copied straight in (a link renders into its own span)."""
+        if self.floor is None and not self.links and self._copied(out, a):
+            return  # the common case: clips only, none overlapping
         n = out.shape[0]
         b = a + n
         clips = self._clip_parts(a, b)
@@ -220,15 +228,42 @@ class Stream:
             if spans and not all(src.codec == self.codec for _, _, src in self.links):  # links carry coded audio
                 out[:] = self._idle_silent(self._code(out, False), spans)
             return
-        out[:] = self._mixed(a, n, clips + [(off, src.render(lo, lo + m)) for off, m, lo, src in links])
+        self._mix_into(out, a, clips + [(off, src.render(lo, lo + m)) for off, m, lo, src in links])
+
+    def _clips_over(self, a: int, b: int) -> list[list]:
+        """The clips that may play in samples ``[a, b)``: when in time order, only those
+        starting in ``(a - longest, b)``, in order; otherwise all of them."""
+        if self._starts is None:
+            return self.clips
+        return self.clips[bisect_left(self._starts, a - self._longest + 1) : bisect_left(self._starts, b)]
+
+    def _copied(self, out: np.ndarray, a: int) -> bool:
+        """Copy the (coded) clips over samples ``[a, a + len(out))`` straight into
+        ``out``, one pass over the clips: True when no two overlap (``out`` is then the
+        render); False when some do (``out`` partly written: it must be overwritten)."""
+        b = a + out.shape[0]
+        end = a  # in time order, clips overlap iff one starts before the previous ends
+        spans: list[tuple[int, int]] | None = None if self._starts is not None else []
+        for clip in self._clips_over(a, b):
+            s, c = clip[0], clip[1]
+            lo, hi = max(a, s), min(b, s + c.shape[0])
+            if lo < hi:
+                if lo < end:
+                    return False
+                if clip[2] is not None:  # first rendered: code it (once)
+                    c = clip[1] = coded(c, clip[2])
+                    clip[2] = None
+                out[lo - a : hi - a] = c if hi - lo == c.shape[0] else c[lo - s : hi - s]
+                if spans is None:
+                    end = hi
+                else:
+                    spans.append((lo - a, hi - lo))
+        return spans is None or _disjoint(spans)
 
     def _clip_parts(self, a: int, b: int) -> list[tuple[int, np.ndarray]]:
         """``(offset from a, coded samples)`` of the clips over samples ``[a, b)``."""
         parts = []
-        clips = self.clips
-        if self._starts is not None:  # in time order: only clips starting in (a - longest, b)
-            clips = clips[bisect_left(self._starts, a - self._longest + 1) : bisect_left(self._starts, b)]
-        for clip in clips:
+        for clip in self._clips_over(a, b):
             s, c = clip[0], clip[1]
             lo, hi = max(a, s), min(b, s + c.shape[0])
             if lo < hi:
@@ -238,14 +273,19 @@ class Stream:
                 parts.append((lo - a, c[lo - s : hi - s]))
         return parts
 
-    def _mixed(self, a: int, n: int, parts: list[tuple[int, np.ndarray]]) -> np.ndarray:
-        """Overlapping parts (or any under a noise floor) summed with saturation, coded."""
+    def _mix_into(self, out: np.ndarray, a: int, parts: list[tuple[int, np.ndarray]]) -> None:
+        """Overlapping parts (or any under a noise floor) summed with saturation, coded,
+        written into ``out``."""
+        n = out.shape[0]
         if self.floor is not None:
-            return self._code(self._with_floor(a, n, parts), False)
+            out[:] = self._code(self._with_floor(a, n, parts), False)
+            return
         acc = np.zeros(n, dtype=np.int32)
         for off, p in parts:
             acc[off : off + p.shape[0]] += p
-        return self._idle_silent(self._code(to_int16(acc), False), [(off, p.shape[0]) for off, p in parts])
+        saturate_into(acc, out)  # to_int16(acc), written in place
+        if self.codec != "L16":
+            out[:] = self._idle_silent(g711_roundtrip(out, self.codec), [(off, p.shape[0]) for off, p in parts])
 
     def _idle_silent(self, out: np.ndarray, spans: list[tuple[int, int]]) -> np.ndarray:
         """``out`` (coded) with digital silence where no ``(offset, length)`` span plays:
