@@ -1,7 +1,8 @@
-"""The kernels of stream rendering (recsim.audio._kernels: element_offset, saturate_into)
-equal the numpy expressions they replace, on arbitrary arrays: the address arithmetic of
-``__array_interface__`` for a (non-empty) slice of a voice, and ``to_int16`` of an int32
-sum written into any strided int16 destination."""
+"""The kernels of stream rendering (recsim.audio._kernels: element_offset, add_into,
+saturate_into) equal the numpy expressions they replace, on arbitrary arrays: the address
+arithmetic of ``__array_interface__`` for a (non-empty) slice of a voice, ``acc += part``
+of int16 parts into an int32 sum, and ``to_int16`` of that sum written into any strided
+int16 destination."""
 
 from __future__ import annotations
 
@@ -36,3 +37,15 @@ def test_saturate_into_equals_to_int16(values: list[int], step: int) -> None:
     out = rows[0] if step == 1 else rows.T.reshape(-1)[: 2 * acc.shape[0] : 2]  # contiguous, or strided
     _kernels.saturate_into(acc, out)
     np.testing.assert_array_equal(out, to_int16(acc))
+
+
+@settings(max_examples=200, deadline=None)
+@given(parts=st.lists(st.tuples(st.integers(0, 60), st.lists(st.integers(-32768, 32767), max_size=40)), max_size=6))
+def test_add_into_equals_numpy_add(parts: list[tuple[int, list[int]]]) -> None:
+    got = np.zeros(100, dtype=np.int32)
+    expected = got.copy()
+    for off, values in parts:
+        p = np.array(values, dtype=np.int16)
+        _kernels.add_into(got[off : off + p.shape[0]], p)
+        expected[off : off + p.shape[0]] += p
+    np.testing.assert_array_equal(got, expected)

@@ -56,10 +56,11 @@ class Inputs:
         ScenarioError
             The file cannot be read (the message names the scenario file).
         """
-        if clip.talker is not None:
-            voice = talker_bank(self.scenario.seed)[clip.talker.voice]
-            a = round(clip.talker.offset_s * SAMPLE_RATE) % max(1, voice.shape[0])
-            return voice[a : a + round(clip.talker.seconds * SAMPLE_RATE)]
+        talker = clip.talker
+        if talker is not None:
+            voice = talker_bank(self.scenario.seed)[talker.voice]
+            a = round(talker.offset_s * SAMPLE_RATE) % max(1, voice.shape[0])
+            return voice[a : a + round(talker.seconds * SAMPLE_RATE)]
         if clip.synthetic is not None:
             s = clip.synthetic
             return _synthetic(s.seconds, s.seed, s.level_dbfs, s.pitch_hz)

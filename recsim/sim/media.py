@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from recsim.audio import SAMPLE_RATE, g711_roundtrip, to_int16
-from recsim.audio._kernels import element_offset, saturate_into
+from recsim.audio._kernels import add_into, element_offset, saturate_into
 from recsim.audio.line import noise_span
 from recsim.scenario.words import Word
 
@@ -178,14 +178,16 @@ class Stream:
     def add(self, start: int, samples: np.ndarray, words: Sequence[Word] = ()) -> None:
         """Place ``samples`` ((n,) int16) from sample ``start`` on (mixed with others),
         and the ``words`` they say (seconds from the clip's start)."""
-        if samples.shape[0]:
+        m = samples.shape[0]
+        if m:
             starts = self._starts
             if starts is not None:
                 if starts and start < starts[-1]:
                     self._starts = None  # added out of time order: every clip is looked at
                 else:
                     starts.append(start)
-            self._longest = max(self._longest, samples.shape[0])
+            if m > self._longest:
+                self._longest = m
             self.clips.append([start, samples, None if self.codec == "L16" else self.codec])
             if words:
                 self.words.append((start, words))
@@ -245,15 +247,16 @@ class Stream:
         end = a  # in time order, clips overlap iff one starts before the previous ends
         spans: list[tuple[int, int]] | None = None if self._starts is not None else []
         for clip in self._clips_over(a, b):
-            s, c = clip[0], clip[1]
-            lo, hi = max(a, s), min(b, s + c.shape[0])
+            s, c, codec = clip
+            m = c.shape[0]
+            lo, hi = (a if a > s else s), (b if b < s + m else s + m)
             if lo < hi:
                 if lo < end:
                     return False
-                if clip[2] is not None:  # first rendered: code it (once)
-                    c = clip[1] = coded(c, clip[2])
+                if codec is not None:  # first rendered: code it (once)
+                    c = clip[1] = coded(c, codec)
                     clip[2] = None
-                out[lo - a : hi - a] = c if hi - lo == c.shape[0] else c[lo - s : hi - s]
+                out[lo - a : hi - a] = c if hi - lo == m else c[lo - s : hi - s]
                 if spans is None:
                     end = hi
                 else:
@@ -282,7 +285,7 @@ class Stream:
             return
         acc = np.zeros(n, dtype=np.int32)
         for off, p in parts:
-            acc[off : off + p.shape[0]] += p
+            add_into(acc[off : off + p.shape[0]], p)
         saturate_into(acc, out)  # to_int16(acc), written in place
         if self.codec != "L16":
             out[:] = self._idle_silent(g711_roundtrip(out, self.codec), [(off, p.shape[0]) for off, p in parts])
