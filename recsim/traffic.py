@@ -8,8 +8,6 @@ synthesis per call.
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 
 import numpy as np
@@ -36,14 +34,10 @@ def talker_bank(seed: int) -> tuple[np.ndarray, ...]:
         (180 s of speech-like audio at -20 dBFS, pitch 100 + 20 v Hz),
         read-only.
     """
-    def voice(v: int) -> np.ndarray:
-        return speech_like(BANK_SECONDS, seed=seed * 1000 + v, pitch_hz=100.0 + 20.0 * v, pauses=False,
-                           level_dbfs=-20.0)
-
-    # Each voice has its own generator, so threads give the same samples; the filters
-    # (numba, nogil) and numpy's array loops release the GIL: ~2x on 2 cores.
-    with ThreadPoolExecutor(max_workers=max(1, min(BANK_VOICES, os.cpu_count() or 1))) as pool:
-        voices = tuple(pool.map(voice, range(BANK_VOICES)))
-    for samples in voices:  # shared by every call: read-only (a leg's codec codes each voice once)
-        samples.flags.writeable = False
+    voices = tuple(
+        speech_like(BANK_SECONDS, seed=seed * 1000 + v, pitch_hz=100.0 + 20.0 * v, pauses=False, level_dbfs=-20.0)
+        for v in range(BANK_VOICES)
+    )
+    for voice in voices:  # shared by every call: read-only (a leg's codec codes each voice once)
+        voice.flags.writeable = False
     return voices

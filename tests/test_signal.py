@@ -41,18 +41,3 @@ def test_a_traffic_run_does_not_import_scipy_signal() -> None:
             "print('scipy.signal' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
-
-
-def test_the_talker_bank_made_on_threads_equals_each_voice_made_alone() -> None:
-    """The voices are made on a thread pool (one generator each): every voice is
-    bit-identical to :func:`speech_like` run on its own, and read-only."""
-    from recsim.audio import speech_like
-    from recsim.scenario.traffic import BANK_SECONDS, BANK_VOICES
-    from recsim.traffic import talker_bank
-
-    bank = talker_bank(11)
-    assert len(bank) == BANK_VOICES
-    for v, voice in enumerate(bank):
-        alone = speech_like(BANK_SECONDS, seed=11_000 + v, pitch_hz=100.0 + 20.0 * v, pauses=False, level_dbfs=-20.0)
-        assert voice.dtype == np.int16 and not voice.flags.writeable
-        assert np.array_equal(voice, alone)

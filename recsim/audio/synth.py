@@ -29,15 +29,6 @@ def _resonator(freq_hz: float, bw_hz: float) -> tuple[np.ndarray, np.ndarray]:
     return np.array([1.0 - r]), np.array([1.0, -2.0 * r * np.cos(theta), r * r])
 
 
-@lru_cache(maxsize=2048)
-def _hanning(m: int) -> np.ndarray:
-    """``numpy.hanning(m)``, read-only, made once per length (a syllable of 120-260 ms
-    has one of ~1,100 lengths, and a 180 s voice has ~800 syllables)."""
-    w = np.hanning(m)
-    w.flags.writeable = False
-    return w
-
-
 def _envelope(n: int, rng: np.random.Generator, pauses: bool) -> np.ndarray:
     env = np.zeros(n)
     t = 0
@@ -46,7 +37,7 @@ def _envelope(n: int, rng: np.random.Generator, pauses: bool) -> np.ndarray:
         while t < min(phrase_end, n):
             syl = int(rng.uniform(0.12, 0.26) * SAMPLE_RATE)
             stop = min(t + syl, n)
-            w = _hanning(syl + 2)[1 : stop - t + 1]
+            w = np.hanning(syl + 2)[1 : stop - t + 1]
             env[t:stop] = w * rng.uniform(0.5, 1.0)
             t = stop + int(rng.uniform(0.0, 0.06) * SAMPLE_RATE)
         if pauses:
