@@ -406,7 +406,7 @@ def test_a_failing_call_flow_never_stops_the_clock(server: Server) -> None:
     assert r.status_code == 200 and r.json()["now"] == 17.0
 
 
-def test_scenario_alias_bomb_is_refused_quickly() -> None:
+def test_scenario_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
     """POST /recsim/scenario parses YAML within bounds: a billion-laughs document is a
     400 (20001) in well under a second, not a hung server."""
     import time
@@ -415,7 +415,7 @@ def test_scenario_alias_bomb_is_refused_quickly() -> None:
 
     from recsim.server import build
 
-    app, _backend, sender = build(accounts={"AC" + "1" * 32: "t"})
+    app, _backend, sender = build(accounts={"AC" + "1" * 32: "t"}, media_dir=tmp_path / "media")
     bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
         f"{c}: &{c} [{', '.join(['*' + p] * 10)}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=True))
     try:
