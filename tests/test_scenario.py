@@ -32,6 +32,10 @@ OK_CALL = {"from": "+1", "to": "+2", "twiml": "<Response/>"}
     ({"calls": "none"}, "calls: Input should be a valid list"),
     ({"calls": [OK_CALL], "colour": "red"}, "colour: Extra inputs are not permitted"),
     ({"calls": [{**OK_CALL, "record": {"Record": True}}]}, "is a parameter of outbound-api calls only"),
+    ({"parties": {"+2": {"audio": [{"file": "a.wav"}, {"at": 1}]}}, "calls": [OK_CALL]},
+     r"parties\.\+2\.audio\.1: Value error, give exactly one of 'file', 'synthetic' or 'talker'"),
+    ({"parties": {"+2": {"audio": [{"file": "a.wav", "talker": {"voice": 1, "offset_s": 0, "seconds": 1}}]}},
+      "calls": [OK_CALL]}, r"parties\.\+2\.audio\.0: Value error, give exactly one of 'file'"),
 ])
 def test_errors_name_the_field(data: dict, needle: str) -> None:
     with pytest.raises(ScenarioError, match=needle) as e:
