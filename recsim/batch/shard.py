@@ -28,8 +28,9 @@ from typing import Any
 from recsim.batch.frames import TALLIED, frame
 from recsim.batch.plan import Shard, shard_calls
 from recsim.errors import OutputError
-from recsim.outputs import RecordingWriter, Target, open_target
+from recsim.outputs import FolderTarget, RecordingWriter, Target, open_target
 from recsim.outputs.columns import event_record, recording_record, write_parquet
+from recsim.outputs.direct import DirectFolder
 from recsim.outputs.writer import encode_event, encode_row, encode_transcription
 from recsim.rest_steps import simulation
 from recsim.scenario import Scenario
@@ -95,9 +96,18 @@ def _simulate(scenario: Scenario, shard: Shard, target: Target, media_dir: str,
     sink = MemorySink()
     sim = simulation(scenario, sink=sink, validate_calls=False)
     media = target.child(media_dir, scratch=target.renames) if output.formats else None
-    writer = RecordingWriter(sim, output.formats, media, words=output.words)
-    sim.run(calls)
-    rows = writer.finish(sink.events)
+    if isinstance(media, FolderTarget):  # a local staging folder: written beside the simulation
+        media = DirectFolder(media.root)
+    try:
+        writer = RecordingWriter(sim, output.formats, media, words=output.words)
+        sim.run(calls)
+        rows = writer.finish(sink.events)
+    except BaseException:
+        if isinstance(media, DirectFolder):
+            media.abandon()  # the shard's own error is the one raised
+        raise
+    if isinstance(media, DirectFolder):
+        media.close()  # every media file written (or the first failure raised)
     sim.close()  # nothing reads it now: its calls and streams are freed by reference counts, not the collector
     return writer, rows, len(calls)
 

@@ -6,6 +6,8 @@ the emulator (per recording, :func:`recording_outputs`). Modules:
 
 - :mod:`~recsim.outputs.target`: :func:`atomic_write` (``.part`` then rename) and the
   :class:`Target` a writer writes into (:class:`FolderTarget`, a local folder);
+- :mod:`~recsim.outputs.direct`: :class:`~recsim.outputs.direct.DirectFolder`, a batch
+  shard's staging folder whose media a thread writes with ``O_DIRECT`` beside the simulation;
 - :mod:`~recsim.outputs.remote`: :class:`FsspecTarget` (any fsspec URL: ``s3://``,
   ``gs://``, ``abfs://``, ``memory://``) and :func:`open_target` (the target of ``--out``);
 - :mod:`~recsim.outputs.columns`: ``recordings.parquet`` and ``events.parquet`` (typed
