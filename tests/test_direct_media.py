@@ -1,7 +1,9 @@
-"""recsim.outputs.direct.DirectFolder: a batch shard's media written by a thread with
-O_DIRECT (or through the page cache where the file system refuses it): every file holds
-exactly its bytes, whatever its size against the 4096-byte blocks; failures are raised
-naming the file; an abandoned folder drops what is queued."""
+"""recsim.outputs.direct.DirectFolder: a batch shard's media written by a thread, past
+the first CACHED_BYTES of a process with O_DIRECT (or through the page cache where the
+file system refuses it): every file holds exactly its bytes, whatever its size against
+the 4096-byte blocks; failures are raised naming the file; an abandoned folder drops
+what is queued. The tests set CACHED_BYTES to 0 (every file past the cache) unless they
+test it."""
 
 from __future__ import annotations
 
@@ -15,8 +17,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from recsim.errors import OutputError
-from recsim.outputs import encode_parts
+from recsim.outputs import direct, encode_parts
 from recsim.outputs.direct import ALIGN, DirectFolder
+
+
+@pytest.fixture(autouse=True)
+def _past_the_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(direct, "CACHED_BYTES", 0)
+
 
 SIZES = st.one_of(st.integers(0, 3 * ALIGN + 7), st.sampled_from([ALIGN - 1, ALIGN, ALIGN + 1, 2 * ALIGN]))
 
@@ -94,3 +102,26 @@ def test_abandon_drops_what_is_queued_and_raises_nothing(tmp_path: Path, monkeyp
     out.write("a.wav", b"x")
     out.abandon()  # the shard's own error is the one its caller sees
     assert not out._thread.is_alive()
+
+
+def test_the_first_cached_bytes_of_a_process_go_through_the_page_cache(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A small batch is written (and read back) at memory speed: files go past the cache
+    only once the process has written CACHED_BYTES."""
+    monkeypatch.setattr(direct, "_written", 0)
+    monkeypatch.setattr(direct, "CACHED_BYTES", 3 * ALIGN)
+    seen: list[str] = []
+    real = DirectFolder._write_direct
+
+    def spy(self: DirectFolder, path: str, parts: list[memoryview], n: int) -> None:
+        seen.append(Path(path).name)
+        real(self, path, parts, n)
+
+    monkeypatch.setattr(DirectFolder, "_write_direct", spy)
+    out = DirectFolder(tmp_path)
+    for i in range(5):
+        out.write(f"f{i}", bytes([i]) * ALIGN)
+    out.close()
+    assert seen == ["f3", "f4"]  # 4, 5 blocks written: past 3
+    assert all((tmp_path / f"f{i}").read_bytes() == bytes([i]) * ALIGN for i in range(5))
+

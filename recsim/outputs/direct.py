@@ -3,9 +3,11 @@
 A local batch writes gigabytes of media that nothing reads soon. Through the page cache
 each byte is copied into a fresh cache page, and on a virtual machine a fresh page is a
 fault to the host: writing 13.4 GB cost two processes 22-35 s of system CPU there.
-:class:`DirectFolder` writes each file with ``O_DIRECT`` (the device reads the bytes
-from our own page-aligned buffer; the same 13.4 GB: 2-8 s of system CPU) from a thread
-of its own, so the simulation computes the next recordings while the disk writes.
+:class:`DirectFolder` writes each file from a thread of its own, so the simulation
+computes the next recordings while the disk writes: the first :data:`CACHED_BYTES`
+(1 GiB) a process writes through the page cache (a small batch is written and read
+back at memory speed), the rest with ``O_DIRECT`` (the device reads the bytes from our
+own page-aligned buffer; the same 13.4 GB: 2-8 s of system CPU).
 Where the file system refuses ``O_DIRECT`` (tmpfs, or a platform without it) the files
 are written through the page cache as before. Either way a file's bytes are exactly its
 data; nothing but the file system's cache differs.
@@ -29,7 +31,12 @@ __all__ = ["DirectFolder"]
 ALIGN = 4096
 #: Files queued at most (each holds its samples until written: ~2 MB a one-minute dual WAV).
 QUEUE_FILES = 4
+#: Bytes a process writes through the page cache before it writes past it: a batch
+#: smaller than this per worker is written and read back at memory speed, as before.
+CACHED_BYTES = 1 << 30
 _O_DIRECT = getattr(os, "O_DIRECT", 0)
+#: Media bytes this process has written through any DirectFolder.
+_written = 0
 
 
 class DirectFolder(FolderTarget):
@@ -109,9 +116,11 @@ class DirectFolder(FolderTarget):
                     self._failed = (path, exc)
 
     def _write(self, path: str, data: bytes | Parts) -> None:
+        global _written
         parts = [memoryview(p).cast("B") for p in ((data,) if isinstance(data, bytes) else data)]
         n = sum(len(p) for p in parts)
-        if self._direct:
+        _written += n
+        if self._direct and _written > CACHED_BYTES:
             try:
                 return self._write_direct(path, parts, n)
             except OSError as exc:
