@@ -41,7 +41,8 @@ _written = 0
 
 class DirectFolder(FolderTarget):
     """A scratch folder (a shard's staging folder) whose files a background thread
-    writes with ``O_DIRECT`` (see the module); :meth:`close` waits for them.
+    writes, past the process's first :data:`CACHED_BYTES` with ``O_DIRECT`` (see the
+    module); :meth:`close` waits for them.
 
     Parameters
     ----------
