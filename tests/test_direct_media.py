@@ -93,6 +93,23 @@ def test_a_failed_write_is_raised_naming_the_file(tmp_path: Path, monkeypatch: p
     later.abandon()
 
 
+def test_an_unexpected_error_in_the_thread_is_raised_not_a_hang(tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(self: DirectFolder, path: str, parts: list[memoryview], n: int) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr(DirectFolder, "_write_direct", broken)
+    out = DirectFolder(tmp_path)
+    for i in range(3 * 4):  # more than the queue holds: the thread keeps taking them
+        try:
+            out.write(f"f{i}", b"x")
+        except MemoryError:
+            break
+    with pytest.raises(MemoryError):
+        out.close()
+    assert not out._thread.is_alive()
+
+
 def test_abandon_drops_what_is_queued_and_raises_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def full(self: DirectFolder, path: str, parts: list[memoryview], n: int) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")

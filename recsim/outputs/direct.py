@@ -60,7 +60,7 @@ class DirectFolder(FolderTarget):
     def __init__(self, root: str | Path) -> None:
         super().__init__(root, scratch=True)
         self._queue: queue.Queue[tuple[str, bytes | Parts] | None] = queue.Queue(QUEUE_FILES)
-        self._failed: tuple[str, OSError] | None = None
+        self._failed: tuple[str, BaseException] | None = None
         self._abandoned = False
         self._direct = _O_DIRECT != 0
         self._buffer: mmap.mmap | None = None
@@ -113,8 +113,8 @@ class DirectFolder(FolderTarget):
             if self._failed is None and not self._abandoned:
                 try:
                     self._write(path, data)
-                except OSError as exc:
-                    self._failed = (path, exc)
+                except BaseException as exc:  # kept for the shard (OSError: one line naming the file); the
+                    self._failed = (path, exc)  # thread lives on, so a queued write never waits forever
 
     def _write(self, path: str, data: bytes | Parts) -> None:
         global _written

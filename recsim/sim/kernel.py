@@ -216,7 +216,7 @@ class Kernel:
         and the words it says (s from ``t``): the one path of a party's audio into the
         platform. With a network path (``leg.line``) the clip is band filtered and its
         lost packets concealed (:mod:`recsim.sim.network`)."""
-        start = round(t * SAMPLE_RATE)  # to_sample(t), inlined: once per clip of a party
+        start = to_sample(t)
         if leg.line is not None:
             samples, concealed = leg.line.receive(start, samples)
             leg.concealed += [(a / SAMPLE_RATE, b / SAMPLE_RATE) for a, b in concealed]
